@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) cac.proget contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    DOCUMENTATION = r'''
+options:
+  url:
+    description:
+      - Base URL of the ProGet server, for example C(https://proget.example.com/).
+      - ProGet may live under a sub-path (C(https://host/proget/)); every API path is joined onto it.
+      - If not set, the value of the E(PROGET_URL) environment variable is used.
+    type: str
+    required: true
+  api_key:
+    description:
+      - ProGet API key, sent in the C(X-ApiKey) header.
+      - Mutually exclusive with O(username) and O(password).
+      - If not set, the value of the E(PROGET_API_KEY) environment variable is used.
+      - When neither an API key nor a username is given, requests are anonymous; a new ProGet
+        grants Anonymous the Administer task until that is removed in its UI.
+    type: str
+  username:
+    description:
+      - ProGet user name. With O(password) it is sent as ProGet's C(user:password) pseudo API key.
+      - If not set, the value of the E(PROGET_USERNAME) environment variable is used.
+    type: str
+  password:
+    description:
+      - Password of O(username).
+      - If not set, the value of the E(PROGET_PASSWORD) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to check the TLS certificate of the server. Set to V(false) only for a test server
+        with a self-signed certificate; a warning is shown.
+      - If not set, the value of the E(PROGET_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - Path of a CA bundle (PEM) to check the server certificate against, for an internal CA.
+      - If not set, the value of the E(PROGET_CA_PATH) environment variable is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP request.
+      - If not set, the value of the E(PROGET_TIMEOUT) environment variable is used.
+    type: int
+    default: 30
+notes:
+  - Options given in O(api_key) and O(password) are never logged or shown in results and errors.
+  - Read requests are retried with exponential backoff on connection errors and HTTP 5xx; writes are
+    never retried blindly (after an uncertain write the object is read back first).
+  - Use C(module_defaults) with the action group C(group/cac.proget.proget) to give the connection
+    options once for every module of the collection.
+'''

@@ -1,0 +1,272 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) cac.proget contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one HTTP client of the collection.
+
+Everything that talks to ProGet goes through :class:`ProGetClient`: one ``requests.Session``,
+authentication, TLS, timeouts, retries of safe requests, check-mode write refusal and one
+exception type, :class:`ProGetError`.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import time
+import traceback
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - reported by the module
+    requests = None
+    HTTPAdapter = object
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.six.moves.urllib.parse import quote
+
+
+SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
+RETRY_STATUSES = (500, 502, 503, 504)
+MAX_MESSAGE = 2000
+
+CONNECTION_ARGUMENT_SPEC = dict(
+    url=dict(type='str', required=True, fallback=(env_fallback, ['PROGET_URL'])),
+    api_key=dict(type='str', no_log=True, fallback=(env_fallback, ['PROGET_API_KEY'])),
+    username=dict(type='str', fallback=(env_fallback, ['PROGET_USERNAME'])),
+    password=dict(type='str', no_log=True, fallback=(env_fallback, ['PROGET_PASSWORD'])),
+    validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['PROGET_VALIDATE_CERTS'])),
+    ca_path=dict(type='path', fallback=(env_fallback, ['PROGET_CA_PATH'])),
+    timeout=dict(type='int', default=30, fallback=(env_fallback, ['PROGET_TIMEOUT'])),
+)
+CONNECTION_MUTUALLY_EXCLUSIVE = [('api_key', 'username'), ('api_key', 'password')]
+CONNECTION_REQUIRED_TOGETHER = [('username', 'password')]
+
+
+def quote_name(name):
+    """Escape one path segment (feed, connector names) for a URL."""
+    return quote(str(name), safe='')
+
+
+class ProGetError(Exception):
+    """A failed call to ProGet: status, method, path and ProGet's own (plain-text) message."""
+
+    def __init__(self, message, status=None, method=None, path=None, body=None, uncertain=False):
+        super(ProGetError, self).__init__(message)
+        self.message = message
+        self.status = status
+        self.method = method
+        self.path = path
+        self.body = body
+        # True when the request may have reached the server and been applied (timeout,
+        # dropped connection, 5xx): the caller must re-read before deciding anything.
+        self.uncertain = uncertain
+
+    def __str__(self):
+        return self.message
+
+
+class CheckModeWriteError(ProGetError):
+    """A write was attempted in check mode: a bug guard, never expected to surface."""
+
+
+def _text_of(response):
+    try:
+        text = response.text or ''
+    except Exception:  # pylint: disable=broad-except
+        text = ''
+    text = text.strip()
+    if text.startswith('<'):
+        # HTML (a login or licensing page): keep it short, it is not ProGet's API answer.
+        text = 'an HTML page instead of an API answer (is the URL the ProGet root, and is ProGet licensed?)'
+    if len(text) > MAX_MESSAGE:
+        text = text[:MAX_MESSAGE] + '...'
+    return text
+
+
+class ProGetClient:
+    """A ProGet server: ``request()`` and JSON helpers over one session."""
+
+    def __init__(self, url, api_key=None, username=None, password=None, validate_certs=True,
+                 ca_path=None, timeout=30, retries=3, backoff=0.5, check_mode=False, warn=None):
+        if not HAS_REQUESTS:
+            raise ProGetError('the Python library requests is required')
+        if not url or '://' not in url:
+            raise ProGetError("url must be an http:// or https:// URL of the ProGet server, got %r" % (url,))
+        self.base_url = url.rstrip('/') + '/'
+        self.timeout = timeout
+        self.retries = max(0, int(retries))
+        self.backoff = backoff
+        self.check_mode = check_mode
+        self.version = None
+        self.edition = None
+        self.requests_sent = 0
+        self._warn = warn
+        self._secrets = [s for s in (api_key, password) if s]
+        self.session = requests.Session()
+        self.session.headers['Accept'] = 'application/json'
+        self.session.headers['User-Agent'] = 'cac.proget'
+        if api_key:
+            self.session.headers['X-ApiKey'] = api_key
+        elif username:
+            # ProGet's user:password pseudo-key, exactly as pgutil sends it.
+            pseudo = '%s:%s' % (username, password or '')
+            self.session.headers['X-ApiKey'] = pseudo
+            self._secrets.append(pseudo)
+        if not validate_certs:
+            self.session.verify = False
+            try:
+                requests.packages.urllib3.disable_warnings()  # pylint: disable=no-member
+            except AttributeError:  # pragma: no cover
+                pass
+            if warn:
+                warn('validate_certs is false: the TLS certificate of %s is not checked' % self.base_url)
+        elif ca_path:
+            self.session.verify = ca_path
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
+        self.session.mount('http://', adapter)
+        self.session.mount('https://', adapter)
+
+    # -- helpers -----------------------------------------------------------------------------
+    def scrub(self, text):
+        """Remove every secret this client knows from ``text``."""
+        text = '' if text is None else str(text)
+        for secret in self._secrets:
+            text = text.replace(secret, '********')
+        return text
+
+    def url_for(self, path):
+        return self.base_url + path.lstrip('/')
+
+    def _fail(self, message, **kwargs):
+        raise ProGetError(self.scrub(message), **kwargs)
+
+    # -- the one request method ----------------------------------------------------------------
+    def request(self, method, path, params=None, json_body=None, data=None, headers=None,
+                expect=None, safe=None, stream=False, missing_ok=False):
+        """Send one request; return the ``requests.Response``.
+
+        ``safe`` marks a request as free of side effects (default: GET/HEAD); only safe requests
+        are retried and only safe requests may be sent in check mode. ``missing_ok`` returns
+        ``None`` for a 404 instead of raising. ``expect`` is a tuple of accepted statuses
+        (default: any 2xx).
+        """
+        method = method.upper()
+        if safe is None:
+            safe = method in SAFE_METHODS
+        if self.check_mode and not safe:
+            raise CheckModeWriteError('refusing to send %s %s in check mode' % (method, path),
+                                      method=method, path=path)
+        url = self.url_for(path)
+        kwargs = dict(params=params, headers=headers, timeout=self.timeout, stream=stream,
+                      allow_redirects=False)
+        if json_body is not None:
+            kwargs['data'] = json.dumps(json_body)
+            kwargs['headers'] = dict(headers or {}, **{'Content-Type': 'application/json; charset=utf-8'})
+        elif data is not None:
+            kwargs['data'] = data
+        attempts = 1 + (self.retries if safe else 0)
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                self.requests_sent += 1
+                response = self.session.request(method, url, **kwargs)
+            except requests.exceptions.SSLError as e:
+                self._fail('%s %s: TLS error talking to %s: %s. Set ca_path to the CA bundle that signed '
+                           "ProGet's certificate, or validate_certs: false to skip the check."
+                           % (method, path, self.base_url, e), method=method, path=path)
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as e:
+                if not last:
+                    self._sleep(attempt)
+                    continue
+                kind = 'timed out after %ss' % self.timeout if isinstance(e, requests.exceptions.Timeout) \
+                    else 'could not connect or the connection was dropped'
+                self._fail('%s %s: %s (%s): %s' % (method, path, kind, self.base_url, e),
+                           method=method, path=path, uncertain=True)
+            self._note_headers(response)
+            status = response.status_code
+            if status in RETRY_STATUSES and not last:
+                response.close()
+                self._sleep(attempt)
+                continue
+            if status == 404 and missing_ok:
+                return None
+            ok = (status in expect) if expect else (200 <= status < 300)
+            if not ok:
+                self._raise_for(response, method, path)
+            return response
+        raise AssertionError('unreachable')  # pragma: no cover
+
+    def _sleep(self, attempt):
+        time.sleep(min(self.backoff * (2 ** attempt), 8))
+
+    def _note_headers(self, response):
+        self.version = response.headers.get('X-ProGet-Version') or self.version
+        edition = response.headers.get('X-ProGet-Edition')
+        if edition:
+            self.edition = edition.lower()
+
+    def _raise_for(self, response, method, path):
+        status = response.status_code
+        text = _text_of(response)
+        if 300 <= status < 400:
+            location = response.headers.get('Location', '')
+            if 'licensing' in location.lower():
+                text = 'ProGet redirected to its licensing page: the server has no valid license key yet'
+            else:
+                text = 'ProGet redirected to %s (is url the ProGet root URL?)' % location
+        elif status == 401:
+            text = text or 'authentication required'
+            text += ' (give api_key, or username and password)'
+        elif status == 403:
+            text = text or 'forbidden'
+            text += ' (the API key or user lacks the permission this call needs)'
+        message = '%s %s: HTTP %s: %s' % (method, path, status, text or response.reason)
+        self._fail(message, status=status, method=method, path=path, body=text,
+                   uncertain=status >= 500 and method not in SAFE_METHODS)
+
+    # -- JSON helpers ------------------------------------------------------------------------
+    def _json(self, response, method, path):
+        if response is None:
+            return None
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            self._fail('%s %s: expected JSON from ProGet, got: %s' % (method, path, _text_of(response)),
+                       status=response.status_code, method=method, path=path)
+
+    def get_json(self, path, params=None, missing_ok=False):
+        return self._json(self.request('GET', path, params=params, missing_ok=missing_ok), 'GET', path)
+
+    def post_json(self, path, json_body=None, params=None, safe=None, expect=None):
+        response = self.request('POST', path, params=params, json_body=json_body, safe=safe, expect=expect)
+        return self._json(response, 'POST', path)
+
+    # -- well-known endpoints ----------------------------------------------------------------
+    def health(self):
+        """ProGet's health: the 2025 JSON form, or the 2026 plain-text form with its JSON twin.
+
+        Returns ``(info_dict, http_status)``. ``/health?format=json`` is asked first; a 2025
+        server ignores the parameter and answers JSON anyway; a plain-text answer is parsed.
+        """
+        response = self.request('GET', 'health', params={'format': 'json'}, expect=tuple(range(200, 600)))
+        try:
+            info = response.json()
+        except ValueError:
+            info = None
+        if not isinstance(info, dict):
+            # 2026 plain text: "OK", or "ERROR: <what is wrong>".
+            text = _text_of(response)
+            status = 'OK' if text.upper().startswith('OK') else 'Error'
+            license_problem = 'license' in text.lower()
+            info = dict(applicationName='ProGet', status=status, text=text,
+                        licenseStatus='Error' if license_problem else None,
+                        serviceStatus='Error' if status != 'OK' and not license_problem else None)
+        return info, response.status_code

@@ -1,0 +1,120 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) cac.proget contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Feeds: /api/management/feeds (proget-api.md section 2)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.cac.proget.plugins.module_utils.engine import (
+    Field, Resource, ValidationError, lower)
+
+
+FEED_TYPES = (
+    'apk', 'asset', 'bower', 'cargo', 'chocolatey', 'composer', 'conan', 'conda', 'cran', 'debian',
+    'docker', 'helm', 'maven', 'npm', 'nuget', 'powershell', 'pub', 'pypi', 'rpm', 'romp',
+    'rubygems', 'terraform', 'universal', 'vsix',
+)
+# ProGet lets a feed change type only inside one of these families (proget-api.md 2.2).
+TYPE_FAMILIES = (frozenset(('nuget', 'chocolatey', 'powershell')), frozenset(('universal', 'romp')))
+
+NAME_RE = re.compile(r'^[A-Za-z0-9._~-]+$')
+VARIABLE_RE = re.compile(r'^[A-Za-z]([A-Za-z0-9 _-]{0,48}[A-Za-z0-9])?$')
+
+
+def _names(value):
+    return [str(v).lower() for v in value] if value is not None else None
+
+
+def _name_set(value):
+    return sorted(set(_names(value))) if value is not None else None
+
+
+def validate_name(kind, name, option='name'):
+    if not name or not NAME_RE.match(name):
+        raise ValidationError("%s %r: %s must be non-empty and use only letters, digits, '.', '_', '~' and '-' "
+                              '(ProGet refuses names that need URL escaping)' % (kind, name, option))
+
+
+RETENTION_RULE = dict(
+    delete_prerelease_versions=Field(type='bool', sub_default=False),
+    delete_cached=Field(type='bool', sub_default=False),
+    keep_versions_count=Field(type='int'),
+    keep_used_within_days=Field(type='int'),
+    trigger_download_count=Field(type='int'),
+    keep_package_ids=Field(type='list', elements='str'),
+    delete_package_ids=Field(type='list', elements='str'),
+    keep_versions=Field(type='list', elements='str'),
+    delete_versions=Field(type='list', elements='str'),
+    size_trigger_kb=Field(type='int'),
+    size_exclusive=Field(type='bool', sub_default=False),
+    keep_consumed_within_days=Field(type='int'),
+    keep_if_actively_consumed=Field(type='bool', sub_default=False),
+    keep_package_usage_removed_days=Field(type='int'),
+)
+
+
+class FeedResource(Resource):
+    kind = 'feed'
+    plural = 'feeds'
+    base_path = 'api/management/feeds'
+    fields = dict(
+        type=Field('feedType', normalize=lower, required_on_create=True),
+        description=Field(nullable=True),
+        active=Field(type='bool'),
+        alternate_names=Field(type='list', elements='str', normalize=_name_set),
+        cache_connectors=Field(type='bool'),
+        drop_path=Field(nullable=True),
+        connectors=Field(type='list', elements='str', normalize=_names),
+        retention_rules=Field(type='list', elements='dict', suboptions=RETENTION_RULE),
+        retention_enabled=Field('retentionRulesEnabled', type='bool'),
+        variables=Field(type='dict'),
+        symbol_server_enabled=Field(type='bool'),
+        strip_symbols=Field(type='bool'),
+        strip_source=Field(type='bool'),
+        strip_signature=Field(type='bool'),
+        use_api_v3=Field('useApiV3', type='bool'),
+        vulnerabilities_enabled=Field(type='bool'),
+        licenses_enabled=Field(type='bool'),
+        package_statistics_enabled=Field(type='bool'),
+        restrict_package_statistics=Field(type='bool'),
+        usage_records_enabled=Field(type='bool'),
+        deployment_records_enabled=Field(type='bool'),
+        use_with_projects=Field(type='bool'),
+    )
+
+    def validate(self, params, current):
+        name = params['name']
+        validate_name(self.kind, name)
+        feed_type = params.get('type')
+        if feed_type is not None:
+            if feed_type.lower() not in FEED_TYPES:
+                raise ValidationError("feed '%s': type %r is not a ProGet feed type; use one of: %s"
+                                      % (name, feed_type, ', '.join(FEED_TYPES)))
+            have = lower((current or {}).get('feedType'))
+            want = feed_type.lower()
+            if have and have != want and not any(have in f and want in f for f in TYPE_FAMILIES):
+                raise ValidationError("feed '%s': type cannot change from %s to %s (ProGet allows changes only "
+                                      'among nuget/chocolatey/powershell and universal/romp); delete the feed and '
+                                      'create it again' % (name, have, want))
+        for var in (params.get('variables') or {}):
+            if not VARIABLE_RE.match(str(var)):
+                raise ValidationError("feed '%s': variables: name %r is invalid (at most 50 letters, digits, spaces, "
+                                      "'_' or '-', starting with a letter, not ending with '-', '_' or a space)"
+                                      % (name, var))
+        for index, rule in enumerate(params.get('retention_rules') or []):
+            if not any(v not in (None, False, []) for v in rule.values()):
+                raise ValidationError("feed '%s': retention_rules[%d] sets no criterion" % (name, index))
+
+    def preflight(self, client, params, changes, current):
+        wanted = changes.get('connectors')
+        if wanted:
+            known = [c.get('name') for c in client.get_json('api/management/connectors/list') or []]
+            missing = [c for c in wanted if not any(str(k).lower() == c.lower() for k in known if k)]
+            if missing:
+                raise ValidationError("feed '%s': connectors %s do not exist in ProGet; create them first "
+                                      '(cac.proget.proget_connector)' % (params['name'], ', '.join(
+                                          "'%s'" % m for m in missing)))
