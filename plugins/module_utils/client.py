@@ -190,7 +190,7 @@ class ProGetClient:
                            method=method, path=path, uncertain=True)
             self._note_headers(response)
             status = response.status_code
-            if status in RETRY_STATUSES and not last:
+            if status in RETRY_STATUSES and not last and not (expect and status in expect):
                 response.close()
                 self._sleep(attempt)
                 continue
