@@ -185,6 +185,7 @@ def scrub_query(qs):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     server_version = "ProGet-sim"
     sys_version = ""
 

@@ -42,7 +42,7 @@ class Store(object):
         self._local = threading.local()
         self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA synchronous=OFF")
         self.db.executescript(SCHEMA)
 
     # -- write tracking ------------------------------------------------------------------
