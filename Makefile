@@ -40,7 +40,8 @@ help:
 	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- environments
-venv: $(addprefix venv-core-,$(CORES))
+venv:
+	@$(MAKE) --no-print-directory -j$(words $(CORES)) $(addprefix venv-core-,$(CORES))
 
 $(addprefix venv-core-,$(CORES)): venv-core-%:
 	@scripts/venv.sh core-$*
