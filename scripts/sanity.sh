@@ -50,5 +50,10 @@ git init -q
 git -c user.name=sanity -c user.email=sanity@localhost add -A
 git -c user.name=sanity -c user.email=sanity@localhost commit -qm "tarball contents" --no-gpg-sign
 export PATH="$V/bin:$PATH"
+# ansible-test's venv cache (~/.ansible/test/venv) is shared by all ansible-core versions and
+# not safe for concurrent creation (same `sanity/<py>/<hash>` venv): one sanity run at a time.
+mkdir -p "$HOME/.ansible/test"
+exec 9>"$HOME/.ansible/test/.cac-proget-sanity.lock"
+if ! flock -n 9; then echo "sanity[$name]: waiting for another ansible-test sanity run"; flock 9; fi
 export ANSIBLE_COLLECTIONS_PATH="$work" ANSIBLE_COLLECTIONS_PATHS="$work"
 exec "$V/bin/ansible-test" sanity --local --python "$PYVER" --color no "$@"
