@@ -22,7 +22,6 @@ author:
   - cac.proget contributors
 extends_documentation_fragment:
   - cac.proget.connection
-  - ansible.builtin.files
 attributes:
   check_mode:
     support: full
@@ -81,6 +80,15 @@ options:
       - Download even when O(dest) already has the same content.
     type: bool
     default: false
+  mode:
+    description:
+      - Permissions of O(dest), as for M(ansible.builtin.file) (for example V('0644')).
+      - (The file group cannot be set here: O(group) is the package group.)
+    type: raw
+  owner:
+    description:
+      - Owner of O(dest).
+    type: str
 seealso:
   - module: cac.proget.proget_asset
   - module: cac.proget.proget_package_info
@@ -190,11 +198,12 @@ def main():
             api=dict(type='str', default='packages', choices=list(pk.APIS)),
             dest=dict(type='path', required=True),
             force=dict(type='bool', default=False),
+            mode=dict(type='raw'),
+            owner=dict(type='str'),
         ),
         mutually_exclusive=[('path', 'name'), ('version', 'latest')],
         required_one_of=[('path', 'name')],
         supports_check_mode=True,
-        add_file_common_args=True,
     )
     p = module.params
     try:
@@ -225,9 +234,11 @@ def main():
         result['checksum'] = after
     except (ProGetError, ValidationError) as e:
         module.fail_error(e)
-    file_args = module.load_file_common_arguments(p, path=dest)
     if os.path.exists(dest):
-        result['changed'] = module.set_fs_attributes_if_different(file_args, result['changed'])
+        if p['mode'] is not None:
+            result['changed'] = module.set_mode_if_different(dest, p['mode'], result['changed'])
+        if p['owner'] is not None:
+            result['changed'] = module.set_owner_if_different(dest, p['owner'], result['changed'])
     if module._diff:
         result['diff'] = dict(before=dict(path=dest, sha256=before), after=dict(path=dest, sha256=after))
     module.exit_json(**result)
