@@ -137,23 +137,25 @@ class FileSlice:
 
 
 def upload_file(client, feed, path, src, size, part_size, content_type=None):
-    """Upload ``src`` (a local file of ``size`` bytes) to ``path``; -> its SHA-256 (hashed while sent)."""
-    h = hashlib.sha256()
+    """Upload ``src`` (a local file of ``size`` bytes) to ``path``, streamed from disk.
+
+    Not hashed on the way: ProGet computes the hashes, and the caller reads them back.
+    """
     headers = {'Content-Type': content_type} if content_type else None
     url = endpoint(feed, 'content', path)
     if size <= part_size:
-        body = FileSlice(src, 0, size, (h,))
+        body = FileSlice(src, 0, size)
         try:
             client.request('POST', url, data=body, headers=headers)
         finally:
             body.close()
-        return h.hexdigest()
+        return
     upload_id = uuid.uuid4().hex
     parts = (size + part_size - 1) // part_size
     for index in range(parts):
         offset = index * part_size
         length = min(part_size, size - offset)
-        body = FileSlice(src, offset, length, (h,))
+        body = FileSlice(src, offset, length)
         params = dict(id=upload_id, multipart='upload', index=index, offset=offset, totalSize=size,
                       partSize=length, totalParts=parts)
         try:
@@ -165,13 +167,11 @@ def upload_file(client, feed, path, src, size, part_size, content_type=None):
         finally:
             body.close()
     client.request('POST', url, params=dict(id=upload_id, multipart='complete'), data=b'')
-    return h.hexdigest()
 
 
 def upload_bytes(client, feed, path, data, content_type=None):
     headers = {'Content-Type': content_type} if content_type else None
     client.request('POST', endpoint(feed, 'content', path), data=data, headers=headers)
-    return hashlib.sha256(data).hexdigest()
 
 
 # -- metadata as an engine resource -------------------------------------------------------------
@@ -376,12 +376,17 @@ def ensure_file(client, params, check_mode):
     checksum = None
     if upload and not check_mode:
         if data is not None:
-            checksum = upload_bytes(client, feed, path, data, params.get('content_type'))
+            upload_bytes(client, feed, path, data, params.get('content_type'))
         else:
-            checksum = upload_file(client, feed, path, src, size, part_size, params.get('content_type'))
+            upload_file(client, feed, path, src, size, part_size, params.get('content_type'))
         current = resource.get(client, path)
+        if current is None:
+            raise ProGetError("asset '%s' in '%s' is missing right after its upload" % (path, feed))
+        checksum = current.get('sha256')
     elif not upload:
-        checksum = current.get('sha256') or (local if algorithm == 'sha256' else None)
+        checksum = current.get('sha256')
+    elif data is not None:
+        checksum = hashlib.sha256(data).hexdigest()
     after = dict(path=path, sha256=checksum, size=size)
     meta = _metadata(client, resource, dict(params, path=path), current, check_mode)
     diff = dict(before=dict(before, **meta['diff']['before']), after=dict(after, **meta['diff']['after']))

@@ -13,8 +13,8 @@ short_description: List a folder of a ProGet asset directory, or get one item's 
 version_added: 0.1.0
 description:
   - Without O(path) or with a folder O(path) and O(list=true), lists the items of the folder (one request).
-  - With O(path) and O(list=false) (the default), returns the metadata of that file or folder: type, size,
-    hashes, user metadata, cache header.
+  - With O(path) and O(list=false) (the default), returns the metadata of that file or folder (type, size,
+    hashes, user metadata, cache header).
 author:
   - cac.proget contributors
 extends_documentation_fragment:

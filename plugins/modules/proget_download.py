@@ -15,7 +15,7 @@ description:
   - Downloads a file of an asset directory (O(path)) or a package version (O(name), O(version) or
     O(latest), O(group)) to O(dest).
   - Skips the download when O(dest) already has the content ProGet announces (compared by hash before any
-    download: SHA-256 of asset files, the hash the package listing gives for packages).
+    download, with the SHA-256 of asset files and the hash the package listing gives for packages).
   - Streams to a temporary file beside O(dest), checks the hash, then moves it into place atomically;
     an interrupted download leaves O(dest) as it was.
 author:
@@ -83,7 +83,7 @@ options:
   mode:
     description:
       - Permissions of O(dest), as for M(ansible.builtin.file) (for example V('0644')).
-      - (The file group cannot be set here: O(group) is the package group.)
+      - The file group cannot be set here, O(group) is the package group.
     type: raw
   owner:
     description:

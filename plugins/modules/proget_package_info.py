@@ -82,26 +82,55 @@ versions:
   type: list
   elements: dict
   contains:
-    group: {description: Group (empty for none)., type: str}
-    name: {description: Package name., type: str}
-    version: {description: Version., type: str}
-    prerelease: {description: Whether it is a SemVer prerelease., type: bool}
-    published: {description: When it was published, as ProGet gave it., type: str}
-    size: {description: Size in bytes., type: int}
-    sha1: {description: SHA-1 (hex) when ProGet gave it., type: str}
-    sha256: {description: SHA-256 (hex) when ProGet gave it., type: str}
-    sha512: {description: SHA-512 (hex) when ProGet gave it., type: str}
+    group:
+      description: Group (empty for none).
+      type: str
+    name:
+      description: Package name.
+      type: str
+    version:
+      description: Version.
+      type: str
+    prerelease:
+      description: Whether it is a SemVer prerelease.
+      type: bool
+    published:
+      description: When it was published, as ProGet gave it.
+      type: str
+    size:
+      description: Size in bytes.
+      type: int
+    sha1:
+      description: SHA-1 (hex) when ProGet gave it.
+      type: str
+    sha256:
+      description: SHA-256 (hex) when ProGet gave it.
+      type: str
+    sha512:
+      description: SHA-512 (hex) when ProGet gave it.
+      type: str
 packages:
   description: One entry per package.
   returned: always
   type: list
   elements: dict
   contains:
-    group: {description: Group., type: str}
-    name: {description: Package name., type: str}
-    versions: {description: Its versions, newest first., type: list, elements: str}
-    latest_version: {description: The newest version., type: str}
-    latest_stable_version: {description: The newest version that is not a prerelease (null if none)., type: str}
+    group:
+      description: Group.
+      type: str
+    name:
+      description: Package name.
+      type: str
+    versions:
+      description: Its versions, newest first.
+      type: list
+      elements: str
+    latest_version:
+      description: The newest version.
+      type: str
+    latest_stable_version:
+      description: The newest version that is not a prerelease (null if none).
+      type: str
 '''
 
 from ansible_collections.cac.proget.plugins.module_utils import packages as pk
