@@ -44,8 +44,9 @@ def test_file_lifecycle_check_diff_metadata(sim, run_play, tmp_path):
     ''' % src
     check = run_play(play, check=True, diff=True)
     assert check.task('file')['changed'] and check.task('file')['result']['uploaded']
-    assert check.task('file')['diff'][0]['after']['size'] == 3000 if isinstance(check.task('file')['diff'], list) \
-        else True
+    diff = check.task('file')['diff']
+    diff = diff[0] if isinstance(diff, list) else diff
+    assert diff['before'] == {} and diff['after']['size'] == 3000 and diff['after']['user_metadata'] == {'owner': 'team-a'}
     assert sim.writes() == []
     first = run_play(play)
     assert first.task('file')['changed'] and first.task('text')['changed']
@@ -55,7 +56,7 @@ def test_file_lifecycle_check_diff_metadata(sim, run_play, tmp_path):
     assert meta['userMetadata'] == {'owner': 'team-a'}
     assert meta['cacheHeader'] == {'type': 'TTL', 'value': 60}
     assert _content(sim, 'conf/settings.json') == b'{"a": 1}'
-    first.task('file')['result']['checksum'] == meta['sha256']
+    assert first.task('file')['result']['checksum'] == meta['sha256']
     sim.clear_log()
     second = run_play(play)
     assert second.changed == 0
@@ -65,9 +66,8 @@ def test_file_lifecycle_check_diff_metadata(sim, run_play, tmp_path):
     src.write_bytes(b'B' * 3000)
     sim.clear_log()
     play2 = play.replace('owner: team-a', 'owner: team-b').replace('value: 60', 'value: 120')
-    check = run_play(play2, check=True)
-    assert check.task('file')['result']['uploaded'] and sim.writes() == []
-    run_play(play2)
+    changed = run_play(play2)
+    assert changed.task('file')['result']['uploaded'] and not changed.task('text')['changed']
     meta = _meta(sim, 'app/app.bin')
     assert meta['sha256'] == hashlib.sha256(b'B' * 3000).hexdigest()
     assert meta['userMetadata'] == {'owner': 'team-b'} and meta['cacheHeader']['value'] == 120
