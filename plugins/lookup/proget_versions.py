@@ -16,7 +16,7 @@ description:
   - With several terms the versions of all of them are returned one package after the other.
   - A package that does not exist gives no versions.
 author:
-  - cac.proget contributors (@cac-proget)
+  - cac.proget maintainers (@cac-proget)
 options:
   _terms:
     description: Package names (NuGet ids, universal package names).

@@ -22,7 +22,7 @@ description:
     file appears only when every part arrived. An interrupted upload leaves nothing behind; the next run
     uploads the file again.
 author:
-  - cac.proget contributors (@cac-proget)
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:

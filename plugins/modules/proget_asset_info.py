@@ -16,7 +16,7 @@ description:
   - With O(path) and O(list=false) (the default), returns the metadata of that file or folder (type, size,
     hashes, user metadata, cache header).
 author:
-  - cac.proget contributors (@cac-proget)
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:

@@ -19,7 +19,7 @@ description:
   - Streams to a temporary file beside O(dest), checks the hash, then moves it into place atomically;
     an interrupted download leaves O(dest) as it was.
 author:
-  - cac.proget contributors (@cac-proget)
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:

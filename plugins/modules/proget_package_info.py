@@ -16,7 +16,7 @@ description:
     (prereleases below their release), and a per-package summary with the latest versions.
   - Uses the common Packages API (any feed type), the universal feed API, or the NuGet v2 OData listing.
 author:
-  - cac.proget contributors (@cac-proget)
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:
