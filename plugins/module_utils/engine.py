@@ -15,7 +15,8 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError, quote_name
+from ansible_collections.cac.proget.plugins.module_utils.client import (
+    CONNECTION_ARGUMENT_SPEC, ProGetError, quote_name)
 
 
 WRITE_ONLY_MARK = '<write-only>'
@@ -172,12 +173,37 @@ class Resource:
     fields = {}
 
     # -- declarations ------------------------------------------------------------------------
+    def option_name(self, field_name):
+        """The module option of a field.
+
+        A field whose name is also a connection option (a connector's ``url``, ``username``,
+        ``password``, ``timeout``) is offered by single-object modules as ``<kind>_<field>``
+        (``connector_url``) so that it never mixes with the connection to ProGet (module_defaults,
+        PROGET_* environment variables). Field names themselves (the state document) are unchanged.
+        """
+        if field_name in CONNECTION_ARGUMENT_SPEC:
+            return '%s_%s' % (self.kind, field_name)
+        return field_name
+
     def argument_spec(self):
         spec = {self.identity: dict(type='str', required=True),
                 'state': dict(type='str', default='present', choices=['present', 'absent'])}
         for name, field in self.fields.items():
-            spec[name] = field.argument_spec()
+            spec[self.option_name(name)] = field.argument_spec()
         return spec
+
+    def params_from_options(self, options):
+        """Module parameters -> field-named parameters (see :meth:`option_name`)."""
+        params = dict(options)
+        for name in self.fields:
+            option = self.option_name(name)
+            if option != name:
+                params[name] = options.get(option)
+        return params
+
+    def options_view(self, view):
+        """Field-named dict (a diff side) -> module option names."""
+        return dict((self.option_name(k) if k in self.fields else k, v) for k, v in view.items())
 
     def ident_of(self, obj):
         return obj.get(self.identity_api)
@@ -216,6 +242,17 @@ class Resource:
 
     def preflight(self, client, params, changes, current):
         """Checks that need the server (e.g. referenced objects exist), before any write."""
+
+    def before_delete(self, client, ident, current, check_mode):
+        """Work needed before deleting (e.g. detach references); reads only in check mode.
+
+        Returns a dict added to the outcome as ``extra`` (reported by the module), or None.
+        """
+        return None
+
+    def warnings(self, client, params):
+        """Warnings for the user after a run (e.g. a setting the server edition ignores)."""
+        return []
 
     def create_payload(self, params, desired):
         payload = {self.identity_api: params[self.identity]}
@@ -302,9 +339,16 @@ def reconcile(client, resource, params, check_mode=False, current=None, fetched=
     if state == 'absent':
         if current is None:
             return _outcome(resource, 'none', None, None, {}, params)
+        try:
+            extra = resource.before_delete(client, ident, current, check_mode)
+        except ProGetError as e:
+            raise _on_object(resource, ident, 'delete', e)
         if not check_mode:
             _write(client, resource, 'delete', ident, None, current)
-        return _outcome(resource, 'delete', current, None, {}, params)
+        outcome = _outcome(resource, 'delete', current, None, {}, params)
+        if extra:
+            outcome['extra'] = extra
+        return outcome
 
     if current is None:
         missing = [name for name, field in resource.fields.items()
