@@ -355,7 +355,7 @@ def reconcile(client, resource, params, check_mode=False, current=None, fetched=
                    if field.required_on_create and params.get(name) is None]
         if missing:
             raise ValidationError('%s does not exist; to create it, set %s'
-                                  % (resource.label(ident), ', '.join(missing)))
+                                  % (resource.label(ident), ', '.join(resource.option_name(m) for m in missing)))
         changes = resource.changes(params, None)
         resource.preflight(client, params, changes, None)
         payload = resource.create_payload(params, changes)
