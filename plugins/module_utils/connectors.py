@@ -82,7 +82,7 @@ class ConnectorResource(Resource):
         if not check_mode:
             for feed, kept in using:
                 client.post_json('%s/update/%s' % (FEEDS_PATH, quote_name(feed)), {'connectors': kept})
-        return {'detached_from': [feed for feed, _ in using]}
+        return {'detached_from': [feed for feed, dummy in using]}
 
     def warnings(self, client, params):
         if (client.edition or '').lower() != 'free':

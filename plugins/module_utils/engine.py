@@ -171,6 +171,9 @@ class Resource:
     identity_api = 'name'  # its ProGet JSON name
     base_path = None       # e.g. 'api/management/feeds'
     fields = {}
+    # plural -> set of lower-case names that exist (or will, once a state document is applied);
+    # set by proget_state so preflight checks need no extra request. None: ask the server.
+    known = None
 
     # -- declarations ------------------------------------------------------------------------
     def option_name(self, field_name):
@@ -186,11 +189,16 @@ class Resource:
         return field_name
 
     def argument_spec(self):
+        """Options by field name: an entry of the state document."""
         spec = {self.identity: dict(type='str', required=True),
                 'state': dict(type='str', default='present', choices=['present', 'absent'])}
         for name, field in self.fields.items():
-            spec[self.option_name(name)] = field.argument_spec()
+            spec[name] = field.argument_spec()
         return spec
+
+    def module_argument_spec(self):
+        """Options of the single-object module (fields renamed by :meth:`option_name`)."""
+        return dict((self.option_name(k) if k in self.fields else k, v) for k, v in self.argument_spec().items())
 
     def params_from_options(self, options):
         """Module parameters -> field-named parameters (see :meth:`option_name`)."""

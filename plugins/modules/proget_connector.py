@@ -14,13 +14,15 @@ version_added: 0.1.0
 description:
   - Create, update and delete connectors through ProGet's API C(/api/management/connectors). A connector is
     an upstream source (nuget.org, npmjs, PyPI, Docker Hub, another ProGet) that feeds pull packages from;
-    attach it to feeds with the O(cac.proget.proget_feed#module:connectors) option of M(cac.proget.proget_feed).
+    attach it to feeds with the O(cac.proget.proget_feed#module:connectors) option of
+    M(cac.proget.proget_feed).
   - Only the options you set are managed; options left out keep the value they have on the server.
   - The connector's own URL, user name, password and timeout are O(connector_url), O(connector_username),
     O(connector_password) and O(connector_timeout), so that they never mix with the connection options
     O(url), O(username), O(password) and O(timeout) that reach ProGet (and that C(module_defaults) or the
-    E(PROGET_URL), E(PROGET_USERNAME), E(PROGET_PASSWORD) and E(PROGET_TIMEOUT) environment variables set). In the C(connectors) list of M(cac.proget.proget_state) they
-    are called C(url), C(username), C(password) and C(timeout).
+    E(PROGET_URL), E(PROGET_USERNAME), E(PROGET_PASSWORD) and E(PROGET_TIMEOUT) environment variables set).
+    In the C(connectors) list of M(cac.proget.proget_state) they are called C(url), C(username), C(password)
+    and C(timeout).
   - A no-op run sends one request (a GET of the connector).
 author:
   - cac.proget contributors
@@ -196,7 +198,7 @@ from ansible_collections.cac.proget.plugins.module_utils.module import ProGetMod
 
 def main():
     resource = ConnectorResource()
-    spec = resource.argument_spec()
+    spec = resource.module_argument_spec()
     spec['update_password'] = dict(type='str', default='on_create', choices=['on_create', 'always'])
     module = ProGetModule(argument_spec=spec, supports_check_mode=True)
     module.run_resource(resource, 'connector', force_write_only=module.params['update_password'] == 'always')

@@ -28,7 +28,8 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: partial
-    description:
+    description: Runs read methods only.
+    details:
       - Read methods (C(*_Get*)) run in check mode; any other method is not called and the task is reported as
         skipped.
   diff_mode:

@@ -51,7 +51,8 @@ def params(**kw):
 
 
 def test_connector_options_never_collide_with_connection_options():
-    spec = CONNECTOR.argument_spec()
+    assert 'url' in CONNECTOR.argument_spec() and 'timeout' in CONNECTOR.argument_spec()  # state document
+    spec = CONNECTOR.module_argument_spec()
     for option in ('connector_url', 'connector_username', 'connector_password', 'connector_timeout'):
         assert option in spec
     for option in ('url', 'username', 'password', 'timeout', 'api_key'):
