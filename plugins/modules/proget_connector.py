@@ -25,7 +25,7 @@ description:
     and C(timeout).
   - A no-op run sends one request (a GET of the connector).
 author:
-  - cac.proget contributors (@cac-proget)
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:

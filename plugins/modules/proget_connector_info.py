@@ -16,7 +16,7 @@ description:
   - Passwords are never returned (ProGet does not return them).
   - With O(feeds=true), each connector also lists the feeds that use it.
 author:
-  - cac.proget contributors (@cac-proget)
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:

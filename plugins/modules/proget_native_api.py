@@ -22,7 +22,7 @@ description:
   - Methods whose name starts with C(<Area>_Get) (for example C(Feeds_GetFeeds)) are treated as reads; every
     other method as a write.
 author:
-  - cac.proget contributors (@cac-proget)
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:

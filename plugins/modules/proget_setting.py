@@ -23,7 +23,7 @@ description:
     verbose output; they show as C(<secret>) (unchanged) or C(<changed>).
   - A no-op run sends one request (the list of settings).
 author:
-  - cac.proget contributors (@cac-proget)
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:
