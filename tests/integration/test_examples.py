@@ -89,6 +89,7 @@ SETUP = {
                                           _feed(sim, 'internal-nuget', 'nuget', ['nuget.org'])),
 }
 
+
 def _connector_examples_done(sim):
     names = sorted(c['name'] for c in sim.api('GET', 'api/management/connectors/list').json())
     assert names == ['nuget.org', 'partner-npm']
