@@ -180,6 +180,23 @@ class Resource:
     # plural -> set of lower-case names that exist (or will, once a state document is applied);
     # set by proget_state so preflight checks need no extra request. None: ask the server.
     known = None
+    # Options that steer how fields are written rather than fields (e.g. update_password).
+    extra_options = {}
+    # Whether proget_state may delete undeclared objects of this kind.
+    prunable = True
+
+    def secret_values(self, entry):
+        """The secret values of one state-document entry (masked everywhere by proget_state)."""
+        return [entry.get(name) for name, field in self.fields.items() if field.no_log and entry.get(name)]
+
+    def forces_write_only(self, params):
+        """Whether write-only fields are sent even when the object exists (update_password)."""
+        return False
+
+    def export_entry(self, obj):
+        """A live object as a state-document entry, and the names of the values left out."""
+        entry = dict((k, v) for k, v in self.view(obj).items() if v is not None)
+        return entry, [name for name, field in self.fields.items() if field.write_only or field.no_log]
 
     # -- declarations ------------------------------------------------------------------------
     def option_name(self, field_name):
@@ -200,6 +217,7 @@ class Resource:
                 'state': dict(type='str', default='present', choices=['present', 'absent'])}
         for name, field in self.fields.items():
             spec[name] = field.argument_spec()
+        spec.update(self.extra_options)
         return spec
 
     def module_argument_spec(self):

@@ -21,7 +21,11 @@ class ProGetModule(AnsibleModule):
     ``argument_spec`` is the module's own options; the connection options are added here.
     """
 
-    def __init__(self, argument_spec, mutually_exclusive=None, required_together=None, **kwargs):
+    def __init__(self, argument_spec, mutually_exclusive=None, required_together=None,
+                 nested_secrets=None, **kwargs):
+        # nested_secrets(params) -> secret values inside options Ansible cannot mark no_log itself
+        # (the dicts of a state document); they are masked from the invocation log and every output.
+        self._nested_secrets = nested_secrets
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
         super(ProGetModule, self).__init__(
@@ -32,6 +36,12 @@ class ProGetModule(AnsibleModule):
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
+
+    def _log_invocation(self):
+        # Runs inside AnsibleModule.__init__ right after validation: the first moment params exist.
+        if self._nested_secrets is not None:
+            self.no_log_values.update(str(v) for v in self._nested_secrets(self.params) if v not in (None, ''))
+        super(ProGetModule, self)._log_invocation()
 
     @property
     def client(self):

@@ -16,7 +16,9 @@ from ansible_collections.cac.proget.plugins.module_utils.assets import ARGUMENT_
 from ansible_collections.cac.proget.plugins.module_utils.assets import asset_params, ensure_asset
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
 from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError, reconcile
+from ansible_collections.cac.proget.plugins.module_utils.connectors import ConnectorResource
 from ansible_collections.cac.proget.plugins.module_utils.feeds import FeedResource
+from ansible_collections.cac.proget.plugins.module_utils.settings import SettingResource
 from ansible_collections.cac.proget.plugins.module_utils.schema import (
     document_schema, options_schema, validate_document)
 
@@ -27,12 +29,16 @@ ORDER = ('connectors', 'feeds', 'licenses', 'api_keys', 'settings', 'assets')
 
 def kinds():
     """plural -> Resource, in dependency order, for the kinds this collection manages."""
-    found = {'feeds': FeedResource()}
+    found = {'connectors': ConnectorResource(), 'feeds': FeedResource(), 'settings': SettingResource()}
     return dict((k, found[k]) for k in ORDER if k in found)
 
 
+def prunable():
+    return [plural for plural, resource in kinds().items() if resource.prunable]
+
+
 def extra_options():
-    names = list(kinds())
+    names = prunable()
     assets = {'type': 'array', 'items': options_schema(ASSET_SPEC),
               'description': 'Asset files and folders: the options of proget_asset, one dict each; '
                              'applied after every other kind.'}
@@ -49,6 +55,16 @@ def schema():
     return document_schema(kinds(), extra_options())
 
 
+def secret_values(document):
+    """Every secret value a document holds (connector passwords, secret settings, key secrets)."""
+    out = []
+    for plural, resource in kinds().items():
+        for entry in document.get(plural) or []:
+            if isinstance(entry, dict):
+                out.extend(resource.secret_values(entry))
+    return out
+
+
 class StateError(Exception):
     """The document cannot be applied; ``problems`` lists every reason, ``report`` what happened."""
 
@@ -61,6 +77,7 @@ class StateError(Exception):
 def _params(resource, entry):
     params = dict((name, None) for name in resource.fields)
     params['state'] = 'present'
+    params.update((name, spec.get('default')) for name, spec in resource.extra_options.items())
     params.update(entry)
     return params
 
@@ -125,8 +142,8 @@ class Plan:
                 params = _params(resource, entry)
                 current = resource.find(self.current.get(plural), params[resource.identity])
                 try:
-                    outcome = reconcile(self.client, resource, params, check_mode=True,
-                                        current=current, fetched=True)
+                    outcome = reconcile(self.client, resource, params, check_mode=True, current=current,
+                                        fetched=True, force_write_only=resource.forces_write_only(params))
                 except ValidationError as e:
                     problems.append('%s[%d]: %s' % (plural, index, e))
                     continue
@@ -230,8 +247,9 @@ class Plan:
                 if step['kind'] == 'assets':
                     ensure_asset(self.client, step['params'], check_mode=False)
                 else:
-                    reconcile(self.client, step['resource'], step['params'], check_mode=False,
-                              current=step['current'], fetched=True)
+                    resource = step['resource']
+                    reconcile(self.client, resource, step['params'], check_mode=False, current=step['current'],
+                              fetched=True, force_write_only=resource.forces_write_only(step['params']))
             except (ProGetError, ValidationError) as e:
                 report = dict(applied=[self.public(s, 'applied') for s in applied],
                               failed_object=dict(self.public(step, 'failed'), error=str(e)),
@@ -248,11 +266,11 @@ def export(client):
     document, omitted = {}, []
     for plural, resource in kinds().items():
         entries = []
-        for index, obj in enumerate(sorted(resource.list(client), key=lambda o: str(resource.ident_of(o)).lower())):
-            view = dict((k, v) for k, v in resource.view(obj).items() if v is not None)
-            for name, field in resource.fields.items():
-                if field.write_only or field.no_log:
-                    omitted.append('%s[%d].%s' % (plural, index, name))
-            entries.append(view)
+        for obj in sorted(resource.list(client), key=lambda o: str(resource.ident_of(o)).lower()):
+            entry, left_out = resource.export_entry(obj)
+            label = '%s[%s]' % (plural, resource.ident_of(obj))
+            omitted.extend('%s.%s' % (label, name) for name in left_out)
+            if entry is not None:
+                entries.append(entry)
         document[plural] = entries
     return document, omitted

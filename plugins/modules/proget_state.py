@@ -37,9 +37,23 @@ attributes:
     support: full
     description: One before/after diff per changed object.
 options:
+  connectors:
+    description:
+      - Connectors; each item takes the options of M(cac.proget.proget_connector), with the field names
+        C(url), C(username), C(password) and C(timeout) (the module calls them C(connector_url), ...
+        because there they would clash with the connection options).
+      - A password is write-only; it is sent on create, and on every run with C(update_password=always).
+    type: list
+    elements: dict
   feeds:
     description:
       - Feeds and asset directories; each item takes the options of M(cac.proget.proget_feed).
+    type: list
+    elements: dict
+  settings:
+    description:
+      - Server settings; each item takes the options of M(cac.proget.proget_setting) (C(name), C(value), C(secret)).
+      - Settings cannot be deleted, so they cannot be pruned.
     type: list
     elements: dict
   assets:
@@ -56,7 +70,7 @@ options:
       - Off by default for every kind.
     type: list
     elements: str
-    choices: [feeds]
+    choices: [connectors, feeds]
     default: []
   prune_protect:
     description:
@@ -164,15 +178,15 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
 from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
 from ansible_collections.cac.proget.plugins.module_utils.schema import HAS_JSONSCHEMA, JSONSCHEMA_IMPORT_ERROR
-from ansible_collections.cac.proget.plugins.module_utils.state import Plan, StateError, kinds
+from ansible_collections.cac.proget.plugins.module_utils.state import Plan, StateError, kinds, prunable, secret_values
 
 
 def main():
     names = list(kinds())
     spec = dict((plural, dict(type='list', elements='dict')) for plural in names + ['assets'])
-    spec.update(prune=dict(type='list', elements='str', choices=names, default=[]),
+    spec.update(prune=dict(type='list', elements='str', choices=prunable(), default=[]),
                 prune_protect=dict(type='list', elements='str', default=[]))
-    module = ProGetModule(argument_spec=spec, supports_check_mode=True)
+    module = ProGetModule(argument_spec=spec, supports_check_mode=True, nested_secrets=secret_values)
     if not HAS_JSONSCHEMA:
         module.fail_json(msg=missing_required_lib('jsonschema'), exception=JSONSCHEMA_IMPORT_ERROR)
     document = dict((plural, module.params[plural]) for plural in names + ['assets']
