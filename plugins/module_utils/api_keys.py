@@ -16,6 +16,7 @@ __metaclass__ = type
 import datetime
 import re
 
+from ansible_collections.cac.proget.plugins.module_utils.client import quote_name
 from ansible_collections.cac.proget.plugins.module_utils.engine import (
     Field, Resource, ValidationError, empty_to_none, lower, snake_to_camel)
 
@@ -181,6 +182,13 @@ class ApiKeyResource(Resource):
         return out
 
     # -- validation (before any write) -------------------------------------------------------
+    def preflight(self, client, params, changes, current):
+        feed = params.get('feed')
+        if feed is not None and (current is None or 'feed' in changes or str(current.get('type')).lower() != 'feed'):
+            if client.get_json('api/management/feeds/get/%s' % quote_name(feed), missing_ok=True) is None:
+                raise ValidationError("%s: feed '%s' does not exist in ProGet; create it first "
+                                      '(cac.proget.proget_feed)' % (self.label(params['name']), feed))
+
     def validate(self, params, current):
         name = params['name']
         label = self.label(name)
