@@ -180,6 +180,9 @@ class Resource:
     # True for kinds ProGet cannot update (API keys): any difference is applied by deleting the
     # object and creating it again (``replace()``); the action is then ``replace``.
     replace_on_change = False
+    # plural -> set of lower-case names that exist (or will, once a state document is applied);
+    # set by proget_state so preflight checks need no extra request. None: ask the server.
+    known = None
 
     # -- declarations ------------------------------------------------------------------------
     def argument_spec(self):

@@ -188,3 +188,35 @@ def test_prefix(sim_factory):
                       json={"name": "p", "feedType": "npm"}).json()
     assert f["endpointUrl"] == s.url + "/npm/p/"
     assert requests.get(s.url + "/__sim/log").json()[-1]["path"] == "/proget/api/management/feeds/create"
+
+
+def test_web_base_url_drives_endpoint_url(client):
+    client.post("api/settings/set?name=Web.BaseUrl&value=https://proget.corp.local/")
+    f = client.create_feed("myNugetFeed")
+    assert f["endpointUrl"] == "https://proget.corp.local/nuget/myNugetFeed/v3/index.json"
+
+
+def test_head_and_chunked_body(client):
+    r = client.request("HEAD", "api/management/feeds/list")
+    assert r.status_code == 200 and r.content == b""
+    assert r.headers["X-ProGet-Edition"] == "free"
+
+    def gen():
+        yield b'{"name": "chunked", '
+        yield b'"feedType": "npm"}'
+    r = client.post("api/management/feeds/create", data=gen(),
+                    headers={"Content-Type": "application/json"})
+    assert r.status_code == 200 and r.json()["name"] == "chunked"
+
+
+def test_concurrent_writes(client, sim):
+    import concurrent.futures
+
+    def create(i):
+        return requests.post(sim.url + "/api/api-keys/create", timeout=10,
+                             json={"type": "System", "systemApis": ["feeds"],
+                                   "displayName": "k%d" % i}).json()["id"]
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        ids = list(pool.map(create, range(40)))
+    assert len(set(ids)) == 40
+    assert len(client.get("api/api-keys/list").json()) == 41  # + sim-bootstrap
