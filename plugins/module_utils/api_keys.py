@@ -151,14 +151,7 @@ class ApiKeyResource(Resource):
 
     def replace_payload(self, params, changes, current):
         """The current key's properties, with what the caller set; fields of another type dropped."""
-        desired = {}
-        for name, field in self.fields.items():
-            api = field.api or self._api(name)
-            if field.write_only:
-                continue
-            if current.get(api) is not None:
-                desired[api] = current[api]
-        desired.update(self.desired_api(params))
+        desired = self.carried_over(params, current)
         key_type = str(desired.get('type') or '').lower()
         keep = _TYPE_FIELDS.get(key_type, ())
         for name in _SCOPED:

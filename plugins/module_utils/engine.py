@@ -256,8 +256,19 @@ class Resource:
         return False
 
     def replace_payload(self, params, changes, current):
-        """The full create payload of the object that replaces ``current``."""
-        return self.create_payload(params, self.changes(params, None))
+        """The create payload of the object that replaces ``current``: the current values of the
+        declared fields (left-out options are not managed, so they are carried over), overlaid with
+        what the caller set. Write-only values cannot be carried over (they are never read)."""
+        return self.create_payload(params, self.carried_over(params, current))
+
+    def carried_over(self, params, current):
+        desired = {}
+        for name, field in self.fields.items():
+            api = field.api or snake_to_camel(name)
+            if not field.write_only and (current or {}).get(api) is not None:
+                desired[api] = current[api]
+        desired.update(self.desired_api(params))
+        return dict((k, v) for k, v in desired.items() if v is not None)
 
     # -- hooks -------------------------------------------------------------------------------
     def validate(self, params, current):
