@@ -22,7 +22,7 @@ description:
     the old key is deleted first, because ProGet refuses two keys with the same secret.
   - A re-created key gets a new secret unless O(key) is given. The secret of a key ProGet generated is returned once,
     as RV(key), and nowhere else (not in RV(api_key), the diff, errors, or M(cac.proget.proget_api_key_info)).
-    B(Set C(no_log: true) on the task) so that Ansible does not show the result (and with it the secret) at C(-v)
+    B(Set C(no_log) to V(true) on the task) so that Ansible does not show the result (and with it the secret) at C(-v)
     and above; the registered variable still holds it. The module warns when the task is not C(no_log).
   - Only the options you set are managed; options left out keep the value the key has (and are carried over when
     the key is re-created).
@@ -65,11 +65,11 @@ options:
     elements: str
   feed:
     description:
-      - Feed keys only: the feed the key may use. Mutually exclusive with O(feed_group).
+      - Feed keys only; the feed the key may use. Mutually exclusive with O(feed_group).
     type: str
   feed_group:
     description:
-      - Feed keys only: the feed group (ProGet 2026 "Feed & Project Group") the key may use. Mutually exclusive with
+      - Feed keys only; the feed group (ProGet 2026 "Feed & Project Group") the key may use. Mutually exclusive with
         O(feed).
     type: str
   package_permissions:
@@ -81,7 +81,7 @@ options:
     elements: str
   user:
     description:
-      - Personal keys only, required for them: the ProGet user the key acts as.
+      - Personal keys only, required for them; the ProGet user the key acts as.
     type: str
   description:
     description:
@@ -184,7 +184,7 @@ api_key:
 key:
   description:
     - The secret of the key ProGet generated, when the module created or re-created a key without O(key).
-    - The only time the secret is shown; set C(no_log: true) on the task.
+    - The only time the secret is shown; set C(no_log) to V(true) on the task.
   returned: when a key was created or re-created with a generated secret (not in check mode)
   type: str
   sample: 6f1c0d3e9b2a4c5d8e7f6a5b4c3d2e1f0a9b8c7d
