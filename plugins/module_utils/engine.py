@@ -33,7 +33,7 @@ class ValidationError(Exception):
 
 
 def snake_to_camel(name):
-    head, _, tail = name.partition('_')
+    head, dummy, tail = name.partition('_')
     return head + ''.join(part[:1].upper() + part[1:] for part in tail.split('_')) if tail else head
 
 

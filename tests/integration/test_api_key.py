@@ -256,7 +256,8 @@ def test_chosen_key_plain_storage_compared_and_replaced(sim, run_play):
 
 def test_warns_when_the_task_is_not_no_log(sim, run_play):
     result = run_play(KEY_PLAY, extra_vars=dict(key_type='system', key_system_apis=['sca'], key_no_log=False))
-    assert 'set no_log: true on this task' in result.stdout + result.stderr
+    warnings = ' '.join(result.task('key')['result'].get('warnings') or [])
+    assert 'set no_log: true on this task' in warnings
 
 
 def test_type_change_drops_the_old_scope(sim, run_play):
