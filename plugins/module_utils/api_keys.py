@@ -168,8 +168,9 @@ class ApiKeyResource(Resource):
     def _api(self, name):
         return self.fields[name].api or snake_to_camel(name)
 
-    def view(self, obj, params=None):
-        out = super(ApiKeyResource, self).view(obj, params)
+    def diff_view(self, obj, params, written_secrets=()):
+        # The id shows a re-creation in the diff (it changes; null = not created yet).
+        out = super(ApiKeyResource, self).diff_view(obj, params, written_secrets)
         if obj is not None:
             out['id'] = obj.get('id')
         return out
