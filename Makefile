@@ -10,6 +10,7 @@
 #   make doc-check     ansible-doc renders every module
 #   make test          all of the above, suites in parallel (JOBS=4), summary, fails if any fails
 #   make demo          sim on :8624 + examples/site.yml twice; the 2nd run must be changed=0
+#   make schema        write schemas/proget_state.schema.json from the code (a unit test checks it)
 #   make build         ansible-galaxy collection build -> build/cac-proget-<version>.tar.gz
 #   make clean         remove build/, .progetsim/, tests/output/  (distclean: also .venv/)
 #
@@ -34,10 +35,10 @@ PYTEST = mkdir -p build/tmp && $(1)/bin/python -m pytest --basetemp=build/tmp/$(
 
 .PHONY: help venv venv-tools $(addprefix venv-core-,$(CORES)) collection unit contract \
         integration $(addprefix integration-,$(CORES)) sanity $(addprefix sanity-,$(CORES)) \
-        doc-check test demo build clean distclean
+        doc-check test demo schema build clean distclean
 
 help:
-	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,18p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- environments
 venv:
@@ -86,6 +87,9 @@ test: venv collection
 # ---------------------------------------------------------------- demo / build
 demo: venv-core-$(CORE) collection
 	@CAC_ANSIBLE_VENV=$(VENV) scripts/demo.sh
+
+schema: venv-core-$(CORE) collection
+	$(PY) scripts/schema.py
 
 build: venv-core-$(CORE)
 	@mkdir -p build

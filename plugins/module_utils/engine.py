@@ -32,9 +32,15 @@ class ValidationError(Exception):
     """Bad input, found before any request was sent. The message names the option and object."""
 
 
+_CAMEL = {}
+
+
 def snake_to_camel(name):
-    head, dummy, tail = name.partition('_')
-    return head + ''.join(part[:1].upper() + part[1:] for part in tail.split('_')) if tail else head
+    """use_api_v3 -> useApiV3 (memoised: called for every field of every object)."""
+    if name not in _CAMEL:
+        head, sep, tail = name.partition('_')
+        _CAMEL[name] = head + ''.join(part[:1].upper() + part[1:] for part in tail.split('_')) if tail else head
+    return _CAMEL[name]
 
 
 def empty_to_none(value):
@@ -367,7 +373,10 @@ def reconcile(client, resource, params, check_mode=False, current=None, fetched=
     ident = params[resource.identity]
     state = params.get('state') or 'present'
     if not fetched:
-        current = resource.get(client, ident)
+        try:
+            current = resource.get(client, ident)
+        except ProGetError as e:
+            raise _on_object(resource, ident, 'read', e)
     resource.validate(params, current)
 
     if state == 'absent':

@@ -27,7 +27,7 @@ description:
   - Only the options you set are managed; options left out keep the value the key has (and are carried over when
     the key is re-created).
 author:
-  - cac.proget contributors (@cac-proget)
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:

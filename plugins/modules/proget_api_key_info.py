@@ -15,7 +15,7 @@ description:
   - Returns the API keys of a ProGet server as ProGet describes them, or those with one display name.
   - B(Never returns a secret), even when ProGet stores keys in plain text and shows them.
 author:
-  - cac.proget contributors (@cac-proget)
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:

@@ -19,7 +19,7 @@ description:
     it. They are compared without order (O(spdx) and O(package_names) also without case).
   - ProGet has no API to read one license; the module lists the licenses and finds O(code) (one request for a no-op).
 author:
-  - cac.proget contributors (@cac-proget)
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:

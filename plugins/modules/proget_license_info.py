@@ -14,7 +14,7 @@ version_added: 0.1.0
 description:
   - Returns the license definitions of a ProGet server as ProGet lists them, or the one with a code.
 author:
-  - cac.proget contributors (@cac-proget)
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:
