@@ -176,10 +176,17 @@ class ApiKeyResource(Resource):
         return out
 
     # -- validation (before any write) -------------------------------------------------------
+    def forces_replace(self, params):
+        return bool(params.get('rotate'))
+
     def preflight(self, client, params, changes, current):
         feed = params.get('feed')
         if feed is not None and (current is None or 'feed' in changes or str(current.get('type')).lower() != 'feed'):
-            if client.get_json('api/management/feeds/get/%s' % quote_name(feed), missing_ok=True) is None:
+            if self.known is not None and 'feeds' in self.known:
+                exists = feed.lower() in self.known['feeds']
+            else:
+                exists = client.get_json('api/management/feeds/get/%s' % quote_name(feed), missing_ok=True) is not None
+            if not exists:
                 raise ValidationError("%s: feed '%s' does not exist in ProGet; create it first "
                                       '(cac.proget.proget_feed)' % (self.label(params['name']), feed))
 

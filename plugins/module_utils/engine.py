@@ -203,6 +203,10 @@ class Resource:
         """Whether write-only fields are sent even when the object exists (update_password)."""
         return False
 
+    def forces_replace(self, params):
+        """Whether an existing object is re-created even without a difference (rotate)."""
+        return False
+
     def export_entry(self, obj):
         """A live object as a state-document entry, and the names of the values left out."""
         entry = dict((k, v) for k, v in self.view(obj).items() if v is not None)

@@ -137,6 +137,13 @@ class LicenseResource(Resource):
         if params.get('title') is not None and not params['title'].strip():
             raise ValidationError('%s: title must not be empty' % self.label(code))
 
+    def export_entry(self, obj):
+        # The server knows only the SHA-256 of license files, not the local files to upload.
+        entry, left_out = super(LicenseResource, self).export_entry(obj)
+        if entry.pop('files', None):
+            left_out.append('files')
+        return entry, left_out
+
     def view(self, obj, params=None):
         out = super(LicenseResource, self).view(obj, params)
         if 'urls' in out and out['urls'] is not None:

@@ -203,7 +203,7 @@ from ansible_collections.cac.proget.plugins.module_utils.module import ProGetMod
 def main():
     resource = ApiKeyResource()
     module = ProGetModule(argument_spec=resource.argument_spec(), supports_check_mode=True)
-    module.run_resource(resource, 'api_key', force_replace=module.params['rotate'])
+    module.run_resource(resource, 'api_key', force_replace=resource.forces_replace(module.params))
 
 
 if __name__ == '__main__':

@@ -50,6 +50,19 @@ options:
       - Feeds and asset directories; each item takes the options of M(cac.proget.proget_feed).
     type: list
     elements: dict
+  licenses:
+    description:
+      - License definitions; each item takes the options of M(cac.proget.proget_license).
+    type: list
+    elements: dict
+  api_keys:
+    description:
+      - API keys; each item takes the options of M(cac.proget.proget_api_key).
+      - ProGet cannot update a key, so a difference re-creates it (action C(replace)).
+      - The secret of a key that ProGet generates is returned once, in RV(new_secrets); set C(no_log) on the
+        task, or declare C(key) (from a vault) so that no secret is generated.
+    type: list
+    elements: dict
   settings:
     description:
       - Server settings; each item takes the options of M(cac.proget.proget_setting) (C(name), C(value), C(secret)).
@@ -70,7 +83,7 @@ options:
       - Off by default for every kind.
     type: list
     elements: str
-    choices: [connectors, feeds]
+    choices: [connectors, feeds, licenses, api_keys]
     default: []
   prune_protect:
     description:
@@ -136,7 +149,7 @@ plan:
       description: The object's name.
       type: str
     action:
-      description: C(create), C(update), C(delete) or C(none).
+      description: C(create), C(update), C(replace) (re-created, for API keys), C(delete) or C(none).
       type: str
     changes:
       description: For C(update), the changed options with C(before) and C(after).
@@ -151,7 +164,14 @@ summary:
   description: How many objects are created, updated, deleted and unchanged.
   returned: always
   type: dict
-  sample: {create: 1, update: 2, delete: 0, unchanged: 40}
+  sample: {create: 1, update: 2, replace: 0, delete: 0, unchanged: 40}
+new_secrets:
+  description:
+    - Secrets ProGet generated during this run, by kind and name (the secret of each API key created without
+      a declared C(key)); shown nowhere else. Set C(no_log) on the task to keep them out of the output.
+  returned: when a secret was generated
+  type: dict
+  sample: {api_keys: {ci-build: 0f3c...}}
 applied:
   description: The writes that were applied, in order (empty in check mode).
   returned: always
@@ -206,6 +226,10 @@ def main():
     summary = plan.summary()
     result = dict(changed=any(s['action'] != 'none' for s in plan.steps),
                   plan=[plan.public(s) for s in plan.steps], summary=summary, applied=applied)
+    if plan.secrets:
+        result['new_secrets'] = plan.secrets
+        if not module.no_log:
+            module.warn('ProGet generated new secrets, returned as new_secrets: set no_log: true on this task')
     if module._diff:
         result['diff'] = plan.diffs()
     module.exit_json(**result)

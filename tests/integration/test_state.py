@@ -260,3 +260,55 @@ def test_connectors_before_feeds_settings_secrets_and_export(sim, run_play):
     run_play(KINDS_PLAY, extra_vars={'doc': doc2})
     assert [c['name'] for c in sim.api('GET', 'api/management/connectors/list').json()] == ['nuget.org']
     assert sim.api('GET', 'api/management/feeds/get/npm-internal').json()['connectors'] == []
+
+
+KEYS_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: state
+      cac.proget.proget_state:
+        feeds: "{{ doc.feeds }}"
+        licenses: "{{ doc.licenses }}"
+        api_keys: "{{ doc.api_keys }}"
+      register: applied
+      no_log: "{{ hide | default(false) }}"
+    - name: use the new key
+      cac.proget.proget_feed_info:
+        name: builds
+        api_key: "{{ applied.new_secrets.api_keys['ci-builds'] }}"
+      when: applied.new_secrets is defined
+'''
+
+
+def test_licenses_and_api_keys_in_one_document(sim, run_play, tmp_path):
+    eula = tmp_path / 'eula.txt'
+    eula.write_text('ACME EULA\n')
+    doc = {'feeds': [{'name': 'builds', 'type': 'universal'}],
+           'licenses': [{'code': 'ACME-EULA', 'title': 'ACME EULA', 'urls': ['https://acme.example/eula'],
+                         'files': [str(eula)]}],
+           'api_keys': [{'name': 'ci-builds', 'type': 'feed', 'feed': 'builds', 'package_permissions': ['view', 'add']},
+                        {'name': 'deployer', 'type': 'system', 'system_apis': ['feeds'], 'key': 'Planted-Chosen-Key-3'}]}
+    plan = run_play(KEYS_PLAY, extra_vars={'doc': doc}, check=True).task('state')['result']
+    assert plan['summary']['create'] == 4 and sim.writes() == []
+    applied = run_play(KEYS_PLAY, extra_vars={'doc': doc, 'hide': True}, verbosity=3)
+    assert applied.task('use the new key')['result']['feeds'][0]['name'] == 'builds'
+    keys = sim.api('GET', 'api/api-keys/list').json()
+    new_secret = [k['key'] for k in keys if k['displayName'] == 'ci-builds'][0]
+    text = applied.stdout + applied.stderr
+    assert new_secret not in text and 'Planted-Chosen-Key-3' not in text
+    licenses = sim.api('GET', 'api/licenses/list').json()
+    assert licenses[0]['urls'] == ['acme.example/eula'] and len(licenses[0]['hashes']) == 1
+    sim.clear_log()
+    again = run_play(KEYS_PLAY, extra_vars={'doc': doc}).task('state')['result']
+    assert not again['changed'] and sim.writes() == []
+    # a changed permission re-creates the key (ProGet cannot update keys)
+    doc['api_keys'][0]['package_permissions'] = ['view']
+    plan = run_play(KEYS_PLAY, extra_vars={'doc': doc}, check=True).task('state')['result']
+    assert plan['summary']['replace'] == 1
+    sim.clear_log()
+    run_play(KEYS_PLAY, extra_vars={'doc': doc, 'hide': True})
+    assert [(e['method'], e['path']) for e in sim.writes()] == [('POST', '/api/api-keys/create'),
+                                                                ('POST', '/api/api-keys/delete')]
+    keys = [k for k in sim.api('GET', 'api/api-keys/list').json() if k['displayName'] == 'ci-builds']
+    assert len(keys) == 1 and keys[0]['packagePermissions'] == ['view']
