@@ -118,8 +118,10 @@ class ProGetClient:
             pseudo = '%s:%s' % (username, password or '')
             self.session.headers['X-ApiKey'] = pseudo
             self._secrets.append(pseudo)
+        # Given on every request: requests lets REQUESTS_CA_BUNDLE override a session's verify.
+        self.verify = True
         if not validate_certs:
-            self.session.verify = False
+            self.verify = False
             try:
                 requests.packages.urllib3.disable_warnings()  # pylint: disable=no-member
             except AttributeError:  # pragma: no cover
@@ -127,7 +129,7 @@ class ProGetClient:
             if warn:
                 warn('validate_certs is false: the TLS certificate of %s is not checked' % self.base_url)
         elif ca_path:
-            self.session.verify = ca_path
+            self.verify = ca_path
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=4, max_retries=0)
         self.session.mount('http://', adapter)
         self.session.mount('https://', adapter)
@@ -164,7 +166,7 @@ class ProGetClient:
                                       method=method, path=path)
         url = self.url_for(path)
         kwargs = dict(params=params, headers=headers, timeout=self.timeout, stream=stream,
-                      allow_redirects=False)
+                      allow_redirects=False, verify=self.verify)
         if json_body is not None:
             kwargs['data'] = json.dumps(json_body)
             kwargs['headers'] = dict(headers or {}, **{'Content-Type': 'application/json; charset=utf-8'})

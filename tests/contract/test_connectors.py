@@ -1,0 +1,94 @@
+"""Connectors API (proget-api.md §3)."""
+import pytest
+
+C = "api/management/connectors/"
+REQUIRED = ("name", "url", "feedType")
+
+
+def test_crud(client):
+    r = client.post(C + "create", json={"name": "nuget.org", "feedType": "NuGet",
+                                        "url": "https://api.nuget.org/v3/index.json",
+                                        "password": "pw", "username": "u", "timeout": 10})
+    assert r.status_code == 201
+    c = r.json()
+    assert c["name"] == "nuget.org" and c["feedType"] == "nuget" and c["timeout"] == 10
+    assert "password" not in c and "id" not in c and c["username"] == "u"
+    for k in REQUIRED + ("filters", "metadataCacheEnabled", "metadataCacheMinutes",
+                         "metadataCacheCount"):
+        assert k in c
+    assert client.get(C + "get/NUGET.ORG").json() == c
+    assert client.get(C + "list").json() == [c]
+    r = client.request("PUT", C + "create", json={"name": "npmjs", "feedType": "npm",
+                                                  "url": "https://registry.npmjs.org"})
+    assert r.status_code == 201
+    assert client.request("DELETE", C + "delete/npmjs").status_code == 200
+    assert client.post(C + "delete/nuget.org").status_code == 200
+    assert client.get(C + "list").json() == []
+    state = client.sim.state()
+    assert "connector" not in state
+
+
+def test_required_fields_always_present_even_minimal(client):
+    c = client.create_connector("m")
+    for k in REQUIRED:
+        assert c[k] is not None
+    assert c["filters"] == [] and c["metadataCacheEnabled"] is False
+
+
+@pytest.mark.parametrize("body", [
+    {"feedType": "nuget", "url": "https://x"},
+    {"name": "a", "url": "https://x"},
+    {"name": "a", "feedType": "nuget"},
+    {"name": "a", "feedType": "nope", "url": "https://x"},
+    {"name": "a b", "feedType": "nuget", "url": "https://x"},
+    {"name": "a" * 101, "feedType": "nuget", "url": "https://x"},
+    {"name": "a", "feedType": "nuget", "url": "https://x", "timeout": -1},
+    {"name": "a", "feedType": "nuget", "url": "https://x", "timeout": "soon"},
+    {"name": "a", "feedType": "nuget", "url": "https://x", "filters": "x"},
+])
+def test_create_validation(client, body):
+    r = client.post(C + "create", json=body)
+    assert r.status_code == 400 and r.text
+    assert r.headers["Content-Type"].startswith("text/plain")
+
+
+def test_duplicate_malformed_404(client):
+    client.create_connector("dup")
+    assert client.post(C + "create", json={"name": "DUP", "feedType": "nuget",
+                                           "url": "https://x"}).status_code == 400
+    r = client.post(C + "create", data=b"{{", headers={"Content-Type": "application/json"})
+    assert r.status_code == 400
+    assert client.get(C + "get/zz").status_code == 404
+    assert client.post(C + "update/zz", json={}).status_code == 404
+    assert client.post(C + "delete/zz").status_code == 404
+    assert client.request("DELETE", C + "delete/zz").status_code == 404
+
+
+def test_partial_update_filters_replace_metadata_echo(client):
+    client.create_connector("c", filters=["a", "!b"], username="u", password="p")
+    c = client.post(C + "update/c", json={"timeout": 30}).json()
+    assert c["filters"] == ["a", "!b"] and c["username"] == "u" and c["timeout"] == 30
+    c = client.post(C + "update/c", json={"filters": ["z*"], "metadataCacheEnabled": True,
+                                          "metadataCacheMinutes": 5,
+                                          "metadataCacheCount": 7}).json()
+    assert c["filters"] == ["z*"]
+    assert (c["metadataCacheEnabled"], c["metadataCacheMinutes"], c["metadataCacheCount"]) == (True, 5, 7)
+    c = client.request("PATCH", C + "update/c", json={"filters": []}).json()
+    assert c["filters"] == []
+    assert client.post(C + "update/c", json={"timeout": -5}).status_code == 400
+    # post back what was got
+    assert client.post(C + "update/c", json=c).json() == c
+    assert client.get(C + "get/c").json() == c
+
+
+def test_feed_key_cannot_use_connectors(client, sim):
+    client.create_feed("f")
+    k = client.create_key(type="Feed", feed="f", packagePermissions=["view", "add", "promote", "delete"])["key"]
+    sim.config(anonymous="none")
+    assert client.get(C + "list", key=k).status_code == 403
+    assert client.post(C + "create", key=k, json={"name": "x", "feedType": "nuget",
+                                                  "url": "https://x"}).status_code == 403
+    s = client.create_key(key="Admin:Admin", type="System", systemApis=["feeds"])["key"]
+    assert client.get(C + "list", key=s).status_code == 200
+    assert client.post(C + "create", key=s, json={"name": "x", "feedType": "nuget",
+                                                  "url": "https://x"}).status_code == 201

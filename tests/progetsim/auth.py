@@ -1,0 +1,225 @@
+"""Principal resolution and permission checks (proget-api.md §1).
+
+Credentials are looked for in this order, and the first one present is used:
+``X-ApiKey`` header, ``Authorization: Basic`` (user ``api`` = key, else a real user),
+query ``key`` / ``API_Key``, form field ``key`` (x-www-form-urlencoded only), JSON root
+property ``API_Key`` (application/json only). A key string that is not a known API key but looks
+like ``user:password`` is a pseudo-key for that user. Anything invalid (unknown or expired key,
+wrong password) makes the request anonymous, as ProGet does.
+"""
+import base64
+import binascii
+import datetime
+import hashlib
+
+# security task attributes (§1.4)
+ALL_ATTRIBUTES = [
+    "Admin_ConfigureProGet", "Admin_ManageFeed", "Admin_ManageConnectors", "Feeds_ViewFeed",
+    "Feeds_DownloadPackage", "Feeds_AddPackage", "Feeds_PullPackage", "Feeds_OverwritePackage",
+    "Feeds_DeletePackage", "Feeds_UnlistPackage", "Feeds_AcceptPackagePromotions",
+    "Licenses_Manage", "Projects_View", "Projects_Manage", "Projects_UploadSbom",
+    "Projects_ResolveIssue",
+]
+VIEW_ATTRIBUTES = ["Feeds_ViewFeed", "Feeds_DownloadPackage"]
+# built-in tasks usable as "attributes" shorthand in /__sim/users
+TASKS = {
+    "administer": ALL_ATTRIBUTES,
+    "manage feed": ["Admin_ManageFeed", "Feeds_ViewFeed", "Feeds_DownloadPackage",
+                    "Feeds_AddPackage", "Feeds_PullPackage", "Feeds_OverwritePackage",
+                    "Feeds_DeletePackage", "Feeds_UnlistPackage", "Feeds_AcceptPackagePromotions"],
+    "promote packages": ["Feeds_ViewFeed", "Feeds_DownloadPackage", "Feeds_AcceptPackagePromotions"],
+    "publish packages": ["Feeds_ViewFeed", "Feeds_DownloadPackage", "Feeds_AddPackage",
+                         "Feeds_PullPackage"],
+    "view & download packages": VIEW_ATTRIBUTES,
+    "manage projects": ["Projects_View", "Projects_Manage", "Projects_UploadSbom",
+                        "Projects_ResolveIssue"],
+}
+
+ADMIN_ATTRS = {"Admin_ConfigureProGet"}
+# permission -> attributes granting it (for anonymous, users and personal keys)
+PERMISSION_ATTRIBUTES = {
+    "feeds.view": {"Feeds_ViewFeed", "Admin_ManageFeed", "Admin_ConfigureProGet"},
+    "feeds.download": {"Feeds_DownloadPackage", "Admin_ManageFeed", "Admin_ConfigureProGet"},
+    "feeds.add": {"Feeds_AddPackage", "Admin_ManageFeed", "Admin_ConfigureProGet"},
+    "feeds.delete": {"Feeds_DeletePackage", "Feeds_OverwritePackage", "Admin_ManageFeed",
+                     "Admin_ConfigureProGet"},
+    "feeds.promote": {"Feeds_AcceptPackagePromotions", "Admin_ManageFeed", "Admin_ConfigureProGet"},
+    "feeds.manage": {"Admin_ManageFeed", "Admin_ConfigureProGet"},
+    "connectors": {"Admin_ConfigureProGet", "Admin_ManageConnectors"},
+    "licenses": {"Licenses_Manage", "Admin_ConfigureProGet"},
+    "sca": {"Projects_Manage", "Admin_ConfigureProGet"},
+    "sbom-upload": {"Projects_UploadSbom", "Projects_Manage", "Admin_ConfigureProGet"},
+    "admin": {"Admin_ConfigureProGet"},
+}
+# permission -> system API granting it (full-control grants everything)
+PERMISSION_SYSTEM_API = {
+    "feeds.view": "feeds", "feeds.download": "feeds", "feeds.add": "feeds", "feeds.delete": "feeds",
+    "feeds.promote": "feeds", "feeds.manage": "feeds", "connectors": "feeds",
+    "sca": "sca", "sbom-upload": "sbom-upload",
+}
+# permission -> feed-key packagePermission
+PERMISSION_FEED_KEY = {
+    "feeds.view": "view", "feeds.download": "view", "feeds.add": "add",
+    "feeds.promote": "promote", "feeds.delete": "delete",
+}
+
+
+def expand_attributes(names):
+    out = set()
+    for n in names or []:
+        task = TASKS.get(str(n).lower())
+        if task:
+            out.update(task)
+        else:
+            out.add(str(n))
+    return out
+
+
+def hash_secret(secret):
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def password_hash(user, password):
+    return hashlib.sha256(("progetsim:%s:%s" % (user.lower(), password)).encode("utf-8")).hexdigest()
+
+
+def parse_datetime(value):
+    """ISO-8601 -> aware UTC datetime, or raise ValueError."""
+    if not isinstance(value, str):
+        raise ValueError("not a string")
+    v = value.strip()
+    if v.endswith("Z") or v.endswith("z"):
+        v = v[:-1] + "+00:00"
+    dt = datetime.datetime.fromisoformat(v)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=datetime.timezone.utc)
+    return dt.astimezone(datetime.timezone.utc)
+
+
+def key_expired(rec):
+    exp = rec.get("expiration")
+    if not exp:
+        return False
+    try:
+        return parse_datetime(exp) <= datetime.datetime.now(datetime.timezone.utc)
+    except ValueError:
+        return False
+
+
+class Principal(object):
+    """Who is calling: ``kind`` is anonymous, user or apikey."""
+
+    def __init__(self, kind, name, attributes=(), key=None, user=None, invalid=False):
+        self.kind = kind
+        self.name = name
+        self.attributes = set(attributes)
+        self.key = key            # the API key record, for kind == "apikey"
+        self.user = user          # user name, for users and personal keys
+        self.invalid = invalid    # credentials were presented but not accepted
+
+    @property
+    def key_type(self):
+        return self.key.get("type") if self.key else None
+
+    def log_name(self):
+        return self.name
+
+    def can(self, permission, feed=None):
+        """``permission`` from PERMISSION_ATTRIBUTES; ``feed`` = feed name for feed-scoped checks
+        (None = "any feed" / not feed-specific)."""
+        if self.key is not None and self.key_type in ("System", "Feed"):
+            if self.key_type == "System":
+                apis = set(self.key.get("systemApis") or [])
+                if "full-control" in apis:
+                    return True
+                need = PERMISSION_SYSTEM_API.get(permission)
+                return need is not None and need in apis
+            need = PERMISSION_FEED_KEY.get(permission)
+            if need is None or need not in (self.key.get("packagePermissions") or []):
+                return False
+            if feed is None:
+                return True
+            kf = self.key.get("feed")
+            return kf is not None and kf.lower() == feed.lower()
+        granting = PERMISSION_ATTRIBUTES.get(permission)
+        if granting is None:
+            return bool(self.attributes & ADMIN_ATTRS)
+        return bool(self.attributes & granting)
+
+
+def anonymous(sim, invalid=False):
+    mode = sim.config["anonymous"]
+    attrs = ALL_ATTRIBUTES if mode == "admin" else VIEW_ATTRIBUTES if mode == "view" else []
+    return Principal("anonymous", "Anonymous", attrs, invalid=invalid)
+
+
+def user_principal(store, name, password, via="user"):
+    rec = store.find("user", name)
+    if rec is None or rec.get("password_hash") != password_hash(rec["name"], password):
+        return None
+    return Principal("user", "%s:%s" % (via, rec["name"]), expand_attributes(rec.get("attributes")),
+                     user=rec["name"])
+
+
+def key_principal(sim, secret):
+    store = sim.store
+    rec = store.find("apikey", hash_secret(secret))
+    if rec is not None:
+        if key_expired(rec):
+            return None
+        name = "apikey:%s" % rec["_id"]
+        if rec.get("type") == "Personal":
+            urec = store.find("user", rec.get("user") or "")
+            if urec is None:
+                return None
+            return Principal("apikey", name, expand_attributes(urec.get("attributes")), key=rec,
+                             user=urec["name"])
+        return Principal("apikey", name, (), key=rec)
+    if ":" in secret:
+        user, _, password = secret.partition(":")
+        return user_principal(store, user, password, via="pseudo-key")
+    return None
+
+
+def find_credentials(req):
+    """-> ("key", secret) | ("basic", (user, password)) | None"""
+    v = req.header("X-ApiKey")
+    if v:
+        return ("key", v)
+    auth = req.header("Authorization")
+    if auth and auth[:6].lower() == "basic ":
+        try:
+            user, _, password = base64.b64decode(auth[6:].strip()).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return ("invalid", None)
+        if user.lower() == "api":
+            return ("key", password)
+        return ("basic", (user, password))
+    for name in ("key", "API_Key"):
+        if req.query.get(name):
+            return ("key", req.query[name])
+    form = req.form()
+    if form.get("key"):
+        return ("key", form["key"])
+    if req.is_json() and req.body.strip():
+        try:
+            body = req.json(required=False)
+        except Exception:
+            body = None
+        if isinstance(body, dict) and isinstance(body.get("API_Key"), str) and body["API_Key"]:
+            return ("key", body["API_Key"])
+    return None
+
+
+def resolve(req):
+    sim = req.sim
+    cred = find_credentials(req)
+    if cred is None:
+        return anonymous(sim)
+    kind, value = cred
+    p = None
+    if kind == "key":
+        p = key_principal(sim, value)
+    elif kind == "basic":
+        p = user_principal(sim.store, value[0], value[1], via="user")
+    return p if p is not None else anonymous(sim, invalid=True)

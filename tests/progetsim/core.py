@@ -1,0 +1,263 @@
+"""Shared building blocks for API area modules.
+
+An area module (``progetsim/api_<area>.py``) exposes::
+
+    ROUTES = [
+        (("GET", "HEAD"), r"/api/management/feeds/list", handler),
+        ("POST", r"/api/management/feeds/get/(?P<name>[^/]+)", handler),
+    ]
+
+A handler is ``handler(req, **groupdict) -> Response`` (or a plain value, see ``to_response``).
+It may raise ``HttpError`` (``bad_request``, ``not_found``, ``forbidden`` ...).  Everything it
+needs hangs off ``req``: ``req.store`` (store.Store), ``req.principal`` (auth.Principal),
+``req.sim`` (server.Sim: config, settings, version ...).
+
+Optional module attributes:
+  ``DEFAULT_SETTINGS``: list of dicts merged into the settings table (see api_settings).
+  ``NATIVE_METHODS``: dict name -> callable(req, args) for /api/json/{Method}.
+"""
+import json
+import re
+from urllib.parse import parse_qs
+
+FORBIDDEN_TEXT = "The specified API key does not have the proper permissions to perform this action."
+
+
+class HttpError(Exception):
+    def __init__(self, status, text=""):
+        Exception.__init__(self, text)
+        self.status = status
+        self.text = text
+
+
+def bad_request(text):
+    return HttpError(400, text)
+
+
+def not_found(text="Not found."):
+    return HttpError(404, text)
+
+
+def forbidden(text=FORBIDDEN_TEXT):
+    return HttpError(403, text)
+
+
+def unprocessable(text):
+    return HttpError(422, text)
+
+
+class Response(object):
+    def __init__(self, status=200, body=b"", content_type=None, headers=None):
+        self.status = status
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        self.body = body or b""
+        self.content_type = content_type
+        self.headers = dict(headers or {})
+
+
+def text(body, status=200):
+    return Response(status, body, "text/plain; charset=utf-8")
+
+
+def json_response(obj, status=200, indent=None):
+    body = json.dumps(obj, indent=indent)
+    return Response(status, body, "application/json; charset=utf-8")
+
+
+def empty(status=200):
+    return Response(status, b"", None)
+
+
+def to_response(value):
+    if isinstance(value, Response):
+        return value
+    if value is None:
+        return empty()
+    return json_response(value)
+
+
+class Request(object):
+    """One HTTP request, path already stripped of the --prefix."""
+
+    def __init__(self, method, path, query_string, headers, body, scheme="http", prefix="",
+                 sim=None):
+        self.method = method.upper()
+        self.path = path
+        self.query_string = query_string or ""
+        self.headers = headers  # case-insensitive mapping (email.message.Message)
+        self.body = body or b""
+        self.scheme = scheme
+        self.prefix = prefix
+        self.sim = sim
+        self.store = sim.store if sim is not None else None
+        self.principal = None
+        self._json = _UNSET
+        self._form = None
+        self.query = {}
+        for k, v in parse_qs(self.query_string, keep_blank_values=True).items():
+            self.query[k] = v[0]
+        # case-insensitive query lookup helper
+        self._query_ci = dict((k.lower(), v) for k, v in self.query.items())
+
+    # -- inputs ---------------------------------------------------------------------------
+    def header(self, name, default=None):
+        v = self.headers.get(name)
+        return default if v is None else v
+
+    @property
+    def content_type(self):
+        return (self.header("Content-Type", "") or "").split(";")[0].strip().lower()
+
+    def arg(self, name, default=None):
+        """Query-string value, name matched case-insensitively."""
+        return self._query_ci.get(name.lower(), default)
+
+    def is_json(self):
+        return self.content_type in ("application/json", "text/json") or self.content_type.endswith("+json")
+
+    def json(self, required=True):
+        """Parsed JSON body. Malformed -> HttpError 400; empty body -> None (or 400 if required)."""
+        if self._json is _UNSET:
+            raw = self.body.strip()
+            if not raw:
+                self._json = None
+            else:
+                try:
+                    self._json = json.loads(raw.decode("utf-8-sig"))
+                except (ValueError, UnicodeDecodeError) as ex:
+                    raise bad_request("Invalid JSON in request body: %s" % ex)
+        if self._json is None and required:
+            raise bad_request("A JSON request body is required.")
+        return self._json
+
+    def json_object(self):
+        obj = self.json(required=True)
+        if not isinstance(obj, dict):
+            raise bad_request("The request body must be a JSON object.")
+        return obj
+
+    def form(self):
+        """Fields of an application/x-www-form-urlencoded body (else {})."""
+        if self._form is None:
+            self._form = {}
+            if self.content_type == "application/x-www-form-urlencoded":
+                try:
+                    parsed = parse_qs(self.body.decode("utf-8"), keep_blank_values=True)
+                except UnicodeDecodeError:
+                    parsed = {}
+                for k, v in parsed.items():
+                    self._form[k] = v[0]
+        return self._form
+
+    @property
+    def host(self):
+        return self.header("Host") or "127.0.0.1"
+
+    def base_url(self):
+        """Absolute URL of the instance root as the client sees it (no trailing slash)."""
+        return "%s://%s%s" % (self.scheme, self.host, self.prefix)
+
+    # -- permissions ------------------------------------------------------------------------
+    def require(self, permission, feed=None):
+        """Raise 403 unless the principal has ``permission`` (see auth.Principal.can)."""
+        if not self.principal.can(permission, feed):
+            raise forbidden()
+
+
+_UNSET = object()
+
+
+class Router(object):
+    def __init__(self):
+        self.routes = []
+
+    def add(self, methods, pattern, handler):
+        if isinstance(methods, str):
+            methods = (methods,)
+        methods = tuple(m.upper() for m in methods)
+        self.routes.append((methods, re.compile("^" + pattern + "$", re.IGNORECASE), handler))
+
+    def match(self, method, path):
+        """-> (handler, kwargs) or raises HttpError 404/405."""
+        path_matched = False
+        for methods, rx, handler in self.routes:
+            m = rx.match(path)
+            if not m:
+                continue
+            path_matched = True
+            if method in methods or (method == "HEAD" and "GET" in methods):
+                return handler, m.groupdict()
+        if path_matched:
+            raise HttpError(405, "The HTTP method %s is not allowed for this URL." % method)
+        raise HttpError(404, "The requested URL was not found.")
+
+
+# -- small value helpers used by several areas ------------------------------------------------
+NAME_RX = re.compile(r"^[A-Za-z0-9._~-]+$")
+
+
+def check_entity_name(value, what="name", max_len=100):
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise bad_request("%s is required." % what)
+    if not isinstance(value, str):
+        raise bad_request("%s must be a string." % what)
+    if len(value) > max_len:
+        raise bad_request("%s must be at most %d characters." % (what, max_len))
+    if not NAME_RX.match(value):
+        raise bad_request("%s '%s' contains characters that are not allowed (characters that "
+                          "require URL escaping)." % (what, value))
+    return value
+
+
+def expect_bool(obj, key):
+    v = obj.get(key)
+    if v is not None and not isinstance(v, bool):
+        raise bad_request("Invalid value for %s: expected true or false." % key)
+    return v
+
+
+def expect_int(obj, key, minimum=None):
+    v = obj.get(key)
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int):
+        if isinstance(v, str) and re.match(r"^-?\d+$", v.strip()):
+            v = int(v)
+        else:
+            raise bad_request("Invalid value for %s: expected an integer." % key)
+    if minimum is not None and v < minimum:
+        raise bad_request("Invalid value for %s: must be at least %d." % (key, minimum))
+    return v
+
+
+def expect_str(obj, key):
+    v = obj.get(key)
+    if v is not None and not isinstance(v, str):
+        raise bad_request("Invalid value for %s: expected a string." % key)
+    return v
+
+
+def expect_str_list(obj, key):
+    v = obj.get(key)
+    if v is None:
+        return None
+    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+        raise bad_request("Invalid value for %s: expected an array of strings." % key)
+    return list(v)
+
+
+def expect_str_map(obj, key):
+    v = obj.get(key)
+    if v is None:
+        return None
+    if isinstance(v, list) and not v:
+        return {}
+    if not isinstance(v, dict):
+        raise bad_request("Invalid value for %s: expected an object." % key)
+    out = {}
+    for k, val in v.items():
+        if val is not None and not isinstance(val, (str, int, float, bool)):
+            raise bad_request("Invalid value for %s.%s: expected a string." % (key, k))
+        out[k] = val if (val is None or isinstance(val, str)) else json.dumps(val)
+    return out

@@ -1,0 +1,367 @@
+"""The HTTP(S) server: prefix, standard headers, faults, request log, /__sim/ control."""
+import datetime
+import importlib
+import json
+import os
+import pkgutil
+import socket
+import ssl
+import subprocess
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+from . import auth
+from .core import HttpError, Request, Router, json_response, text, to_response
+from .store import Store
+
+DEFAULT_CONFIG = {
+    "version": "25.0.13.5",
+    "edition": "free",
+    "anonymous": "admin",
+    "key_storage": "plain",
+    "fail_every": 0,
+    "drop_every": 0,
+    "drop_after_write": 0,
+    "latency_ms": 0,
+    "unlicensed": False,
+}
+SECRET_QUERY_NAMES = {"key", "api_key", "password", "value"}
+
+
+class DropConnection(Exception):
+    pass
+
+
+def validate_config(changes):
+    out = {}
+    for k, v in changes.items():
+        if k not in DEFAULT_CONFIG:
+            raise HttpError(400, "unknown config option %r" % k)
+        if k == "version":
+            parts = str(v).split(".")
+            if len(parts) < 2 or not all(p.isdigit() for p in parts):
+                raise HttpError(400, "version must look like 25.0.13.5")
+            v = str(v)
+        elif k == "edition":
+            v = str(v).lower()
+            if v not in ("free", "basic", "enterprise"):
+                raise HttpError(400, "edition must be free, basic or enterprise")
+        elif k == "anonymous":
+            v = str(v).lower()
+            if v not in ("admin", "view", "none"):
+                raise HttpError(400, "anonymous must be admin, view or none")
+        elif k == "key_storage":
+            v = str(v).lower()
+            if v not in ("plain", "hashed"):
+                raise HttpError(400, "key_storage must be plain or hashed")
+        elif k == "unlicensed":
+            if not isinstance(v, bool):
+                raise HttpError(400, "unlicensed must be a boolean")
+        else:
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise HttpError(400, "%s must be a non-negative integer" % k)
+        out[k] = v
+    return out
+
+
+def load_areas():
+    """Import every progetsim/api_*.py module (sorted by name)."""
+    pkg_dir = os.path.dirname(__file__)
+    mods = []
+    for info in sorted(pkgutil.iter_modules([pkg_dir]), key=lambda i: i.name):
+        if info.name.startswith("api_"):
+            mods.append(importlib.import_module("%s.%s" % (__package__, info.name)))
+    return mods
+
+
+class Sim(object):
+    """Server state shared by all request threads."""
+
+    def __init__(self, data_dir, config=None, prefix="", log_path=None, system_key=None):
+        self.data_dir = os.path.abspath(data_dir)
+        self.store = Store(self.data_dir)
+        self.initial_config = dict(DEFAULT_CONFIG)
+        self.initial_config.update(config or {})
+        self.config = dict(self.initial_config)
+        self.prefix = "/" + prefix.strip("/") if prefix and prefix.strip("/") else ""
+        self.log_path = log_path or os.path.join(self.data_dir, "requests.jsonl")
+        self.log_lock = threading.Lock()
+        self.counter_lock = threading.Lock()
+        self.request_count = 0
+        self.write_count = 0
+        self.system_key = system_key
+        self.areas = load_areas()
+        self.router = Router()
+        self.native_methods = {}
+        self.default_settings = []
+        for mod in self.areas:
+            for methods, pattern, handler in getattr(mod, "ROUTES", []):
+                self.router.add(methods, pattern, handler)
+            self.native_methods.update(getattr(mod, "NATIVE_METHODS", {}))
+            self.default_settings.extend(getattr(mod, "DEFAULT_SETTINGS", []))
+        self.seed()
+
+    # -- seeding / reset -----------------------------------------------------------------
+    def seed(self):
+        with self.store.lock:
+            wrote = self.store.wrote
+            if self.store.find("user", "Admin") is None:
+                self.store.insert("user", {"name": "Admin",
+                                           "password_hash": auth.password_hash("Admin", "Admin"),
+                                           "attributes": ["Administer"]}, name="Admin")
+            if self.system_key:
+                h = auth.hash_secret(self.system_key)
+                if self.store.find("apikey", h) is None:
+                    self.store.insert("apikey", {
+                        "type": "System", "key": self.system_key, "key_hash": h,
+                        "displayName": "sim-bootstrap", "description": None,
+                        "systemApis": ["full-control"], "packagePermissions": None,
+                        "feed": None, "feedGroup": None, "user": None, "expiration": None,
+                        "logging": "None"}, name=h)
+            self.store.wrote = wrote
+
+    def reset(self):
+        with self.store.lock:
+            self.store.reset()
+            self.config = dict(self.initial_config)
+            with self.counter_lock:
+                self.request_count = 0
+                self.write_count = 0
+            self.seed()
+
+    # -- facts derived from config/settings ----------------------------------------------
+    @property
+    def version(self):
+        return self.config["version"]
+
+    @property
+    def major(self):
+        return int(self.version.split(".")[0])
+
+    def setting(self, name):
+        rec = self.store.find("setting", name)
+        if rec is not None:
+            return rec.get("value")
+        for d in self.default_settings:
+            if d["name"].lower() == name.lower():
+                return d.get("value")
+        return None
+
+    @property
+    def licensed(self):
+        return (not self.config["unlicensed"]) or bool(self.setting("Licensing.Key"))
+
+    # -- request log ---------------------------------------------------------------------
+    def log(self, entry):
+        line = json.dumps(entry) + "\n"
+        with self.log_lock:
+            with open(self.log_path, "a", encoding="utf-8") as f:
+                f.write(line)
+
+    def read_log(self):
+        with self.log_lock:
+            if not os.path.exists(self.log_path):
+                return []
+            with open(self.log_path, encoding="utf-8") as f:
+                return [json.loads(l) for l in f if l.strip()]
+
+    def clear_log(self):
+        with self.log_lock:
+            open(self.log_path, "w").close()
+
+
+def scrub_query(qs):
+    if not qs:
+        return ""
+    parts = []
+    for k, v in parse_qsl(qs, keep_blank_values=True):
+        if k.lower() in SECRET_QUERY_NAMES:
+            v = "***"
+        parts.append("%s=%s" % (quote(k, safe=""), v if v == "***" else quote(v, safe="")))
+    return "&".join(parts)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    server_version = "ProGet-sim"
+    sys_version = ""
+
+    def log_message(self, fmt, *args):  # quiet
+        pass
+
+    def do_GET(self):
+        self.dispatch()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
+
+    # -- plumbing ------------------------------------------------------------------------
+    def read_body(self):
+        te = (self.headers.get("Transfer-Encoding") or "").lower()
+        if "chunked" in te:
+            chunks = []
+            while True:
+                line = self.rfile.readline().strip()
+                size = int(line.split(b";")[0], 16)
+                if size == 0:
+                    while self.rfile.readline().strip():
+                        pass
+                    break
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+            return b"".join(chunks)
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n > 0 else b""
+
+    def send(self, resp):
+        sim = self.server.sim
+        self.send_response(resp.status)
+        self.send_header("X-ProGet-Version", sim.config["version"])
+        self.send_header("X-ProGet-Edition", sim.config["edition"].lower())
+        if resp.content_type:
+            self.send_header("Content-Type", resp.content_type)
+        for k, v in resp.headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(resp.body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(resp.body)
+        self.wfile.flush()
+
+    def drop(self):
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def dispatch(self):
+        sim = self.server.sim
+        started = time.time()
+        url = urlsplit(self.path)
+        path = unquote(url.path)
+        body = self.read_body()
+        if sim.prefix:
+            if path.lower() == sim.prefix.lower() or path.lower().startswith(sim.prefix.lower() + "/"):
+                path = path[len(sim.prefix):] or "/"
+            else:
+                self.send(text("The requested URL was not found.", 404))
+                return
+        scheme = "https" if self.server.tls else "http"
+        req = Request(self.command, path, url.query, self.headers, body, scheme, sim.prefix, sim)
+
+        if path.lower().startswith("/__sim/") or path.lower() == "/__sim":
+            from . import control
+            try:
+                resp = to_response(control.handle(req))
+            except HttpError as ex:
+                resp = text(ex.text, ex.status)
+            self.send(resp)
+            return
+
+        entry = {"ts": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+                       .replace("+00:00", "Z"),
+                 "method": self.command, "path": url.path, "query": scrub_query(url.query),
+                 "status": 0, "bytes": 0, "ms": 0, "write": False, "principal": None}
+        cfg = sim.config
+        with sim.counter_lock:
+            sim.request_count += 1
+            n = sim.request_count
+        try:
+            if cfg["latency_ms"]:
+                time.sleep(cfg["latency_ms"] / 1000.0)
+            if cfg["drop_every"] and n % cfg["drop_every"] == 0:
+                raise DropConnection()
+            if cfg["fail_every"] and n % cfg["fail_every"] == 0:
+                resp = text("Simulated server error (progetsim --fail-every %d, request #%d)."
+                            % (cfg["fail_every"], n), 500)
+            else:
+                resp = self.handle_proget(req, entry)
+                if entry["write"] and cfg["drop_after_write"]:
+                    with sim.counter_lock:
+                        sim.write_count += 1
+                        w = sim.write_count
+                    if w % cfg["drop_after_write"] == 0:
+                        raise DropConnection()
+            entry["status"] = resp.status
+            entry["bytes"] = len(resp.body)
+            entry["ms"] = int((time.time() - started) * 1000)
+            sim.log(entry)
+            self.send(resp)
+        except DropConnection:
+            entry["status"] = 0
+            entry["ms"] = int((time.time() - started) * 1000)
+            sim.log(entry)
+            self.drop()
+
+    def handle_proget(self, req, entry):
+        sim = self.server.sim
+        store = sim.store
+        with store.lock:
+            store.wrote = False
+            try:
+                try:
+                    req.principal = auth.resolve(req)
+                    entry["principal"] = req.principal.log_name()
+                    handler, kwargs = sim.router.match(req.method, req.path)
+                    resp = to_response(handler(req, **kwargs))
+                except HttpError as ex:
+                    resp = text(ex.text, ex.status)
+                except Exception as ex:  # a sim bug: answer like ProGet does (500 + text)
+                    import traceback
+                    resp = text("Unexpected error: %s\n%s" % (ex, traceback.format_exc()), 500)
+                if "indent" in req.query and resp.content_type and "json" in resp.content_type:
+                    try:
+                        resp.body = json.dumps(json.loads(resp.body), indent=2).encode("utf-8")
+                    except ValueError:
+                        pass
+            finally:
+                entry["write"] = store.wrote
+                store.wrote = False
+        return resp
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, addr, sim, tls_context=None):
+        ThreadingHTTPServer.__init__(self, addr, Handler)
+        self.sim = sim
+        self.tls = tls_context is not None
+        if tls_context is not None:
+            self.socket = tls_context.wrap_socket(self.socket, server_side=True)
+
+    def handle_error(self, request, client_address):  # client hung up etc.: stay quiet
+        pass
+
+
+def ensure_certificate(data_dir, host):
+    tls_dir = os.path.join(data_dir, "tls")
+    cert = os.path.join(tls_dir, "cert.pem")
+    key = os.path.join(tls_dir, "key.pem")
+    if not (os.path.exists(cert) and os.path.exists(key)):
+        if not os.path.isdir(tls_dir):
+            os.makedirs(tls_dir)
+        san = "DNS:localhost,IP:127.0.0.1"
+        if host not in ("127.0.0.1", "localhost", "0.0.0.0", ""):
+            san += ",IP:%s" % host if host.replace(".", "").isdigit() else ",DNS:%s" % host
+        subprocess.check_call(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256",
+             "-days", "3650", "-keyout", key, "-out", cert, "-subj", "/CN=localhost",
+             "-addext", "subjectAltName=" + san,
+             "-addext", "basicConstraints=critical,CA:TRUE",
+             "-addext", "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return cert, key
+
+
+def make_tls_context(data_dir, host):
+    cert, key = ensure_certificate(data_dir, host)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    return ctx
