@@ -85,7 +85,8 @@ def endpoint_url(req, feed):
     path = ENDPOINT_PATHS.get(t, "/" + t + "/{n}/")
     if t == "nuget" and not feed.get("useApiV3", True):
         path = "/nuget/{n}/"
-    return req.base_url() + path.format(n=feed["name"])
+    base = (req.sim.setting("Web.BaseUrl") or "").rstrip("/") or req.base_url()
+    return base + path.format(n=feed["name"])
 
 
 def rule_out(rule):

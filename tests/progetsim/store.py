@@ -88,7 +88,13 @@ class Store(object):
             return rec
 
     def update(self, kind, rec, name=None):
+        """Store ``rec`` (by its ``_id``); a no-op (and no "wrote" flag) when nothing changed."""
         with self.lock:
+            row = self.db.execute("SELECT name, data FROM objects WHERE kind=? AND id=?",
+                                  (kind, rec["_id"])).fetchone()
+            if row is not None and json.loads(row[1]) == json.loads(self._dump(rec)) and (
+                    name is None or name == row[0]):
+                return rec
             if name is None:
                 self.db.execute("UPDATE objects SET data=? WHERE kind=? AND id=?",
                                 (self._dump(rec), kind, rec["_id"]))
@@ -134,6 +140,8 @@ class Store(object):
     # -- blobs ---------------------------------------------------------------------------
     def put_blob(self, key, data):
         with self.lock:
+            if self.get_blob(key) == bytes(data):
+                return
             self.db.execute("INSERT OR REPLACE INTO blobs(key, data) VALUES (?, ?)",
                             (key, sqlite3.Binary(data)))
             self._mark()

@@ -1,0 +1,96 @@
+# cac.proget developer targets.  `make test` is what CI runs (.ci/run).
+#
+#   make venv          cached virtualenvs .venv/core-2.17, .venv/core-2.19 (scripts/venv.sh)
+#   make venv-tools    .venv/tools (linters / doc builders: tests/requirements/tools.txt)
+#   make collection    build/collections/ansible_collections/cac/proget -> repo root
+#   make unit          pytest tests/unit            (CORE=2.19; `make unit CORE=2.17`)
+#   make contract      pytest tests/contract        (the sim, pure HTTP)
+#   make integration   pytest tests/integration under core 2.17 and 2.19, in parallel
+#   make sanity        ansible-test sanity on the built tarball, core 2.17 and 2.19, in parallel
+#   make doc-check     ansible-doc renders every module
+#   make test          all of the above, suites in parallel (JOBS=4), summary, fails if any fails
+#   make demo          sim on :8624 + examples/site.yml twice; the 2nd run must be changed=0
+#   make build         ansible-galaxy collection build -> build/cac-proget-<version>.tar.gz
+#   make clean         remove build/, .progetsim/, tests/output/  (distclean: also .venv/)
+#
+# Pass extra pytest options with PYTEST_ARGS="-k feed -x".
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CORES       := 2.17 2.19
+CORE        ?= 2.19
+VENV        := .venv/core-$(CORE)
+PY          := $(VENV)/bin/python
+COLLECTIONS := $(CURDIR)/build/collections
+PYTEST_ARGS ?=
+JOBS        ?= 4
+export ANSIBLE_COLLECTIONS_PATH  := $(COLLECTIONS)
+export ANSIBLE_COLLECTIONS_PATHS := $(COLLECTIONS)
+export JOBS
+
+PYTEST = $(1)/bin/python -m pytest --basetemp=build/tmp/$(2) $(PYTEST_ARGS)
+
+.PHONY: help venv venv-tools $(addprefix venv-core-,$(CORES)) collection unit contract \
+        integration $(addprefix integration-,$(CORES)) sanity $(addprefix sanity-,$(CORES)) \
+        doc-check test demo build clean distclean
+
+help:
+	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'
+
+# ---------------------------------------------------------------- environments
+venv: $(addprefix venv-core-,$(CORES))
+
+$(addprefix venv-core-,$(CORES)): venv-core-%:
+	@scripts/venv.sh core-$*
+
+venv-tools:
+	@scripts/venv.sh tools
+
+collection:
+	@mkdir -p build/collections/ansible_collections/cac
+	@ln -sfn ../../../.. build/collections/ansible_collections/cac/proget
+	@test "$$(cd build/collections/ansible_collections/cac/proget && pwd -P)" = "$$(pwd -P)"
+
+# ---------------------------------------------------------------- suites
+unit: venv-core-$(CORE) collection
+	$(call PYTEST,$(VENV),unit-$(CORE)) tests/unit
+
+contract: venv-core-$(CORE)
+	$(call PYTEST,$(VENV),contract) tests/contract
+
+integration: venv collection
+	@scripts/run-suites.sh $(addprefix integration-,$(CORES))
+
+$(addprefix integration-,$(CORES)): integration-%: venv-core-% collection
+	CAC_ANSIBLE_VENV=.venv/core-$* $(call PYTEST,.venv/core-$*,integration-$*) --durations=10 tests/integration
+
+sanity: venv
+	@scripts/run-suites.sh $(addprefix sanity-,$(CORES))
+
+$(addprefix sanity-,$(CORES)): sanity-%: venv-core-%
+	scripts/sanity.sh core-$*
+
+doc-check: venv collection
+	@for c in $(CORES); do scripts/ansible-doc.sh core-$$c; done
+
+# venvs and the symlink first (serially: no two jobs build the same venv), then every
+# independent suite in parallel, longest first.
+test: venv collection
+	@scripts/run-suites.sh $(addprefix sanity-,$(CORES)) $(addprefix integration-,$(CORES)) \
+	    unit contract doc-check
+
+# ---------------------------------------------------------------- demo / build
+demo: venv-core-$(CORE) collection
+	@CAC_ANSIBLE_VENV=$(VENV) scripts/demo.sh
+
+build: venv-core-$(CORE)
+	@mkdir -p build
+	$(VENV)/bin/ansible-galaxy collection build --force --output-path build .
+
+clean:
+	rm -rf build .progetsim tests/output .pytest_cache
+
+distclean: clean
+	rm -rf .venv

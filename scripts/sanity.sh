@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# scripts/sanity.sh VENV [ansible-test sanity args...]
+#   e.g. scripts/sanity.sh core-2.17
+# Builds the collection tarball with VENV's ansible-galaxy (what users/certification get:
+# galaxy.yml build_ignore applies, so tests/ is not there), extracts it into
+# build/sanity/VENV/ansible_collections/cac/proget, makes it a git repo (ansible-test uses
+# git to list files) and runs `ansible-test sanity --local --python 3.11` there.
+# ansible-test installs each sanity test's pinned requirements in its own cached venvs
+# (~/.ansible/test/venv/...), so only the first run per ansible-core version is slow.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+name="${1:?usage: scripts/sanity.sh VENV [ansible-test args]}"; shift
+PYVER="${SANITY_PYTHON:-3.11}"
+"$ROOT/scripts/venv.sh" "$name"
+V="$ROOT/.venv/$name"
+work="$ROOT/build/sanity/$name"
+coll="$work/ansible_collections/cac/proget"
+
+rm -rf "$work"
+mkdir -p "$work/dist" "$coll"
+"$V/bin/ansible-galaxy" collection build --force --output-path "$work/dist" "$ROOT" >/dev/null
+tarball="$(ls "$work"/dist/cac-proget-*.tar.gz)"
+tar -xzf "$tarball" -C "$coll"
+echo "sanity[$name]: $(basename "$tarball") (ansible-core $("$V/bin/python" -c "import ansible.release as r; print(r.__version__)"))"
+if [[ -d "$coll/tests" ]]; then echo "sanity[$name]: warning: the tarball contains tests/" >&2; fi
+
+# ansible-test bootstraps pip in its venvs with a get-pip.py downloaded from
+# ci-files.testing.ansible.com; when that host is unreachable, use our offline shim.
+pipver="$(sed -n "s/.*pip='\([0-9.]*\)'.*/\1/p" "$V"/lib/python*/site-packages/ansible_test/_internal/python_requirements.py | head -1)"
+if [[ -n "$pipver" ]]; then
+  cache="$HOME/.ansible/test/cache/get_pip_${pipver//./_}.py"
+  if [[ ! -s "$cache" ]]; then
+    mkdir -p "$(dirname "$cache")"
+    if ! "$V/bin/python" - "https://ci-files.testing.ansible.com/ansible-test/get-pip-$pipver.py" "$cache.download" <<'PY' 2>/dev/null
+import sys, urllib.request
+with urllib.request.urlopen(sys.argv[1], timeout=10) as r, open(sys.argv[2], 'wb') as f:
+    f.write(r.read())
+PY
+    then
+      echo "sanity[$name]: get-pip $pipver not downloadable; using scripts/get_pip_shim.py" >&2
+      cp "$ROOT/scripts/get_pip_shim.py" "$cache.download"
+    fi
+    mv -f "$cache.download" "$cache"
+  fi
+fi
+
+cd "$coll"
+git init -q
+git -c user.name=sanity -c user.email=sanity@localhost add -A
+git -c user.name=sanity -c user.email=sanity@localhost commit -qm "tarball contents" --no-gpg-sign
+export PATH="$V/bin:$PATH"
+export ANSIBLE_COLLECTIONS_PATH="$work" ANSIBLE_COLLECTIONS_PATHS="$work"
+exec "$V/bin/ansible-test" sanity --local --python "$PYVER" --color no "$@"
