@@ -18,6 +18,7 @@ from dockerlib import docker, inspect
 ENCRYPTION_KEY = '5eed0a11c0ffee5eed0a11c0ffee5eed'          # planted: must never be printed
 LICENSE_KEY = 'PLANTED-LICENSE-7f3a9c-never-print-me'        # planted
 DB_PASSWORD = 'Planted-DB-Passw0rd-4b1d'                       # planted
+ROLE = 'cac.proget.proget_server : '
 
 
 def free_port():
@@ -119,12 +120,13 @@ def test_lifecycle(docker_engine, names, play):
     # 1. check mode on an empty host: reports changes, creates nothing
     r = play(role_play(v), label='check mode on an empty host', check=True)
     assert r.changed > 0
-    assert r.task('Run the ProGet container')['changed']
+    assert r.task(ROLE + 'Create the ProGet network')['changed']
+    assert r.task(ROLE + 'Say what check mode cannot preview')['changed']
     nothing_created(names)
 
     # 2. first run, at -vvv: everything created, bootstrap done, no secret in the output
     r = play(role_play(v, key_file), label='first run (-vvv)', verbosity=3)
-    assert r.changed > 0 and r.task('Run the ProGet container')['changed']
+    assert r.changed > 0 and r.task(ROLE + 'Run the ProGet container')['changed']
     info = inspect('container', c)
     assert info['State']['Running']
     assert info['Config']['Image'] == '%s:25.0.1' % docker_engine['repo']
@@ -156,7 +158,7 @@ def test_lifecycle(docker_engine, names, play):
     facts = r.task('report')['result']['proget_server_facts']
     assert facts['version'] == '25.0.1.1' and facts['api_key_available'] is True
     assert facts['anonymous_admin'] is True
-    ui = r.task('Steps ProGet only allows in its UI')
+    ui = r.task(ROLE + 'Steps ProGet only allows in its UI')
     assert 'Remove Anonymous Access' in json.dumps(ui['result'])
     assert_no_secret(r, ENCRYPTION_KEY, LICENSE_KEY, api_key)
     settings = api(port, 'GET', 'api/settings/list', key=api_key, params={'showAll': 'True'}).json()
@@ -184,7 +186,7 @@ def test_lifecycle(docker_engine, names, play):
     # 5. upgrade: new tag -> container re-created, same volumes, the feed survives
     old_id = info['Id']
     r = play(role_play(dict(v, proget_server_version='25.0.2'), key_file), label='upgrade 25.0.1 -> 25.0.2')
-    assert r.task('Run the ProGet container')['changed']
+    assert r.task(ROLE + 'Run the ProGet container')['changed']
     info = inspect('container', c)
     assert info['Id'] != old_id and info['Image'] == docker_engine['ids']['25.0.2']
     assert info['Config']['Labels']['cac.proget.version'] == '25.0.2'
