@@ -22,6 +22,9 @@ from ansible.errors import AnsibleFilterError
 
 HUB_ARG_ORDER = ('ConnectionString', 'DbName', 'TargetDirectory', 'WebServerPrefixes', 'ExtensionsPath',
                  'ExtensionsTempPath', 'UserAccount', 'UserPassword', 'IsUpgrade', 'UsePostgres')
+# Hub arguments the role sets from its own variables (refused in extra_args).
+HUB_ROLE_ARGS = ('ConnectionString', 'DbName', 'TargetDirectory', 'WebServerPrefixes', 'UserAccount', 'UserPassword',
+                 'IsUpgrade', 'UsePostgres')
 # Hub argument names whose value must never be shown (the caller runs the task with no_log).
 HUB_SECRET_ARGS = ('ConnectionString', 'UserPassword')
 
@@ -87,7 +90,7 @@ def proget_hub_install_args(options):
     for name in sorted(extra):
         if not re.match(r'^[A-Za-z][A-Za-z0-9]*$', str(name)):
             raise AnsibleFilterError('proget_hub_install_args: %r is not a Hub argument name' % name)
-        if name in values:
+        if name in HUB_ROLE_ARGS or values.get(name) not in (None, ''):
             raise AnsibleFilterError('proget_hub_install_args: %s has its own role variable; do not pass it in extra_args'
                                      % name)
         if extra[name] is not None and extra[name] != '':
