@@ -284,3 +284,20 @@ def test_bad_input(docker_engine, names, play):
     finally:
         busy.close()
     assert dockerlib.image_id('%s:99.0.404' % docker_engine['repo']) is None
+
+
+def test_windows_tasks_parse_and_resolve(play):
+    """The Windows path cannot run here (no Windows host); a static import of every task file
+    makes ansible-playbook parse it and resolve each module (ansible.windows.*) and filter name."""
+    tasks = ''.join('''
+    - name: %s
+      ansible.builtin.import_role:
+        name: cac.proget.proget_server
+        tasks_from: %s
+''' % (f, f) for f in ('windows.yml', 'linux_present.yml', 'linux_absent.yml', 'bootstrap.yml', 'validate.yml'))
+    r = play('''
+- hosts: localhost
+  gather_facts: false
+  tasks:%s
+''' % tasks, label='syntax check of every task file', args=['--syntax-check'])
+    assert r.rc == 0
