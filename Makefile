@@ -32,7 +32,7 @@ export ANSIBLE_COLLECTIONS_PATH  := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_PATHS := $(COLLECTIONS)
 export JOBS
 
-PYTEST = $(1)/bin/python -m pytest --basetemp=build/tmp/$(2) $(PYTEST_ARGS)
+PYTEST = mkdir -p build/tmp && $(1)/bin/python -m pytest --basetemp=build/tmp/$(2) $(PYTEST_ARGS)
 
 .PHONY: help venv venv-tools $(addprefix venv-core-,$(CORES)) collection unit contract \
         integration $(addprefix integration-,$(CORES)) sanity $(addprefix sanity-,$(CORES)) \
@@ -42,7 +42,8 @@ help:
 	@sed -n '2,19p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- environments
-venv: $(addprefix venv-core-,$(CORES))
+venv:
+	@$(MAKE) --no-print-directory -j$(words $(CORES)) $(addprefix venv-core-,$(CORES))
 
 $(addprefix venv-core-,$(CORES)): venv-core-%:
 	@scripts/venv.sh core-$*

@@ -4,15 +4,16 @@
 # Builds the collection tarball with VENV's ansible-galaxy (what users/certification get:
 # galaxy.yml build_ignore applies, so tests/ is not there), extracts it into
 # build/sanity/VENV/ansible_collections/cac/proget, makes it a git repo (ansible-test uses
-# git to list files) and runs `ansible-test sanity --local --python 3.11` there.
+# git to list files) and runs `ansible-test sanity --local --python 3.11` there (the venv's Python version).
 # ansible-test installs each sanity test's pinned requirements in its own cached venvs
 # (~/.ansible/test/venv/...), so only the first run per ansible-core version is slow.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 name="${1:?usage: scripts/sanity.sh VENV [ansible-test args]}"; shift
-PYVER="${SANITY_PYTHON:-3.11}"
 "$ROOT/scripts/venv.sh" "$name"
 V="$ROOT/.venv/$name"
+# the controller Python of the venv (3.11 on CI); override with SANITY_PYTHON=3.x
+PYVER="${SANITY_PYTHON:-$("$V/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')}"
 work="$ROOT/build/sanity/$name"
 coll="$work/ansible_collections/cac/proget"
 
@@ -49,5 +50,10 @@ git init -q
 git -c user.name=sanity -c user.email=sanity@localhost add -A
 git -c user.name=sanity -c user.email=sanity@localhost commit -qm "tarball contents" --no-gpg-sign
 export PATH="$V/bin:$PATH"
+# ansible-test's venv cache (~/.ansible/test/venv) is shared by all ansible-core versions and
+# not safe for concurrent creation (same `sanity/<py>/<hash>` venv): one sanity run at a time.
+mkdir -p "$HOME/.ansible/test"
+exec 9>"$HOME/.ansible/test/.cac-proget-sanity.lock"
+if ! flock -n 9; then echo "sanity[$name]: waiting for another ansible-test sanity run"; flock 9; fi
 export ANSIBLE_COLLECTIONS_PATH="$work" ANSIBLE_COLLECTIONS_PATHS="$work"
 exec "$V/bin/ansible-test" sanity --local --python "$PYVER" --color no "$@"

@@ -170,6 +170,9 @@ class Resource:
     identity_api = 'name'  # its ProGet JSON name
     base_path = None       # e.g. 'api/management/feeds'
     fields = {}
+    # plural -> set of lower-case names that exist (or will, once a state document is applied);
+    # set by proget_state so preflight checks need no extra request. None: ask the server.
+    known = None
 
     # -- declarations ------------------------------------------------------------------------
     def argument_spec(self):

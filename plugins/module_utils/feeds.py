@@ -112,8 +112,11 @@ class FeedResource(Resource):
     def preflight(self, client, params, changes, current):
         wanted = changes.get('connectors')
         if wanted:
-            known = [c.get('name') for c in client.get_json('api/management/connectors/list') or []]
-            missing = [c for c in wanted if not any(str(k).lower() == c.lower() for k in known if k)]
+            if self.known is not None and 'connectors' in self.known:
+                known = self.known['connectors']
+            else:
+                known = set(str(c.get('name')).lower() for c in client.get_json('api/management/connectors/list') or [])
+            missing = [c for c in wanted if c.lower() not in known]
             if missing:
                 raise ValidationError("feed '%s': connectors %s do not exist in ProGet; create them first "
                                       '(cac.proget.proget_connector)' % (params['name'], ', '.join(

@@ -32,7 +32,7 @@ Fixtures (tests/integration/conftest.py)
                     status, bytes, ms, write, principal)
 ``.writes()``       the log entries with ``write: true``
 ``.clear_log()``    ``POST /__sim/log/clear``
-``.reset()``        ``POST /__sim/reset`` (empty server, config kept)
+``.reset()``        ``POST /__sim/reset`` (empty server; config back to the start options)
 ``.config(**kw)``   ``POST /__sim/config`` with kw (returns the new config); ``.config()`` reads it
 ``.state()``        ``GET /__sim/state`` (whole database as JSON)
 ``.add_user(name, password, attributes=())``  ``POST /__sim/users``

@@ -1,0 +1,192 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) cac.proget contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: proget_state
+short_description: Apply the whole desired state of a ProGet server in one task
+version_added: 0.1.0
+description:
+  - Reconciles a state document (the objects of a ProGet server, as kept in Git) in one module run.
+  - Each kind is a list of the same dicts the single-object module of that kind takes (for example
+    O(feeds) takes the options of M(cac.proget.proget_feed)), without the connection options.
+  - The whole document is validated first (against the JSON Schema shipped in
+    C(schemas/proget_state.schema.json) and against ProGet's rules); every problem is reported with
+    its path, for example C(feeds[3].retention_rules[0].keep_versions_count), and nothing is written.
+  - Then each kind is listed once and only the needed writes are sent, in dependency order
+    (connectors before the feeds that use them, feeds before API keys and assets); deletions run in
+    the reverse order.
+  - In check mode the result is the plan (create, update with the changed fields, delete per
+    object) and nothing is written; with C(--diff) each change is shown as a before/after diff.
+  - If a write fails, the module stops, names the object and ProGet's message, and reports what was
+    applied and what was not; running it again continues from where it stopped.
+author:
+  - cac.proget contributors
+extends_documentation_fragment:
+  - cac.proget.connection
+attributes:
+  check_mode:
+    support: full
+    description: Returns the plan and sends no write.
+  diff_mode:
+    support: full
+    description: One before/after diff per changed object.
+options:
+  feeds:
+    description:
+      - Feeds and asset directories; each item takes the options of M(cac.proget.proget_feed).
+    type: list
+    elements: dict
+  prune:
+    description:
+      - Kinds whose objects that the document does not declare are deleted, for example V([feeds]).
+      - Off by default for every kind.
+    type: list
+    elements: str
+    choices: [feeds]
+    default: []
+  prune_protect:
+    description:
+      - Names (case-insensitive) never deleted by O(prune).
+    type: list
+    elements: str
+    default: []
+seealso:
+  - module: cac.proget.proget_state_info
+  - module: cac.proget.proget_feed
+'''
+
+EXAMPLES = r'''
+- name: Apply the state of one ProGet server
+  cac.proget.proget_state:
+    url: https://proget.example.com
+    api_key: "{{ proget_api_key }}"
+    feeds:
+      - name: internal-nuget
+        type: nuget
+        retention_enabled: true
+        retention_rules:
+          - keep_versions_count: 10
+      - name: npm-internal
+        type: npm
+      - name: installers
+        type: asset
+
+- name: The plan only (what a pull request would change)
+  cac.proget.proget_state:
+    url: https://proget.example.com
+    api_key: "{{ proget_api_key }}"
+    feeds:
+      - name: internal-nuget
+        type: nuget
+        description: Internal .NET packages
+  check_mode: true
+  register: plan
+
+- name: Delete feeds the document does not declare, except one
+  cac.proget.proget_state:
+    url: https://proget.example.com
+    api_key: "{{ proget_api_key }}"
+    feeds:
+      - name: internal-nuget
+        type: nuget
+    prune: [feeds]
+    prune_protect: [installers]
+'''
+
+RETURN = r'''
+plan:
+  description:
+    - One entry per declared (or pruned) object; in check mode what would be done, otherwise what was done.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    kind:
+      description: The kind (document key), for example C(feeds).
+      type: str
+    name:
+      description: The object's name.
+      type: str
+    action:
+      description: C(create), C(update), C(delete) or C(none).
+      type: str
+    changes:
+      description: For C(update), the changed options with C(before) and C(after).
+      type: dict
+    pruned:
+      description: True when the deletion comes from O(prune).
+      type: bool
+  sample:
+    - {kind: feeds, name: internal-nuget, action: update, changes: {description: {before: old, after: new}}}
+    - {kind: feeds, name: npm-internal, action: none}
+summary:
+  description: How many objects are created, updated, deleted and unchanged.
+  returned: always
+  type: dict
+  sample: {create: 1, update: 2, delete: 0, unchanged: 40}
+applied:
+  description: The writes that were applied, in order (empty in check mode).
+  returned: always
+  type: list
+  elements: dict
+failed_object:
+  description: The object whose write failed, with the error.
+  returned: on failure while applying
+  type: dict
+not_applied:
+  description: The writes that were planned but not sent because an earlier one failed.
+  returned: on failure while applying
+  type: list
+  elements: dict
+problems:
+  description: Every problem found in the document (path and message), when it is invalid.
+  returned: when the document is invalid
+  type: list
+  elements: str
+'''
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
+from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
+from ansible_collections.cac.proget.plugins.module_utils.schema import HAS_JSONSCHEMA, JSONSCHEMA_IMPORT_ERROR
+from ansible_collections.cac.proget.plugins.module_utils.state import Plan, StateError, kinds
+
+
+def main():
+    names = list(kinds())
+    spec = dict((plural, dict(type='list', elements='dict')) for plural in names)
+    spec.update(prune=dict(type='list', elements='str', choices=names, default=[]),
+                prune_protect=dict(type='list', elements='str', default=[]))
+    module = ProGetModule(argument_spec=spec, supports_check_mode=True)
+    if not HAS_JSONSCHEMA:
+        module.fail_json(msg=missing_required_lib('jsonschema'), exception=JSONSCHEMA_IMPORT_ERROR)
+    document = dict((plural, module.params[plural]) for plural in names if module.params[plural] is not None)
+    plan = Plan(module.client, document, module.params['prune'], module.params['prune_protect'])
+    try:
+        plan.build()
+        applied = [] if module.check_mode else plan.apply()
+    except StateError as e:
+        result = dict(plan=[plan.public(s) for s in plan.steps], summary=plan.summary())
+        if e.problems:
+            result['problems'] = e.problems
+        result.update(e.report)
+        module.fail_error(e, **result)
+    except ProGetError as e:
+        module.fail_error(e, plan=[plan.public(s) for s in plan.steps])
+    summary = plan.summary()
+    result = dict(changed=any(s['action'] != 'none' for s in plan.steps),
+                  plan=[plan.public(s) for s in plan.steps], summary=summary, applied=applied)
+    if module._diff:
+        result['diff'] = plan.diffs()
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

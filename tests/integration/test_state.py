@@ -1,0 +1,151 @@
+"""proget_state and proget_state_info: plan, converge, drift, prune, export, failures."""
+import yaml
+
+STATE_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: state
+      cac.proget.proget_state:
+        feeds: "{{ doc.feeds | default(omit) }}"
+        prune: "{{ doc.prune | default([]) }}"
+        prune_protect: "{{ doc.prune_protect | default([]) }}"
+'''
+
+EXPORT_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: export
+      cac.proget.proget_state_info: {}
+'''
+
+
+def document(count=6):
+    types = ['nuget', 'npm', 'pypi', 'docker', 'universal', 'asset', 'maven', 'helm']
+    feeds = []
+    for i in range(count):
+        feed = {'name': 'feed-%03d' % i, 'type': types[i % len(types)], 'description': 'feed %d' % i}
+        if i % 3 == 0:
+            feed['retention_enabled'] = True
+            feed['retention_rules'] = [{'keep_versions_count': 5 + i}, {'delete_cached': True, 'keep_used_within_days': 30}]
+        if i % 4 == 1:
+            feed['variables'] = {'team': 'team-%d' % i}
+        feeds.append(feed)
+    return {'feeds': feeds}
+
+
+def live_feeds(sim):
+    return dict((f['name'], f) for f in sim.api('GET', 'api/management/feeds/list').json())
+
+
+def test_plan_converge_noop_drift_and_revert(sim, run_play):
+    doc = document()
+    plan = run_play(STATE_PLAY, extra_vars={'doc': doc}, check=True, diff=True)
+    task = plan.task('state')
+    assert task['changed'] and task['result']['summary'] == {'create': 6, 'update': 0, 'delete': 0, 'unchanged': 0}
+    assert sim.writes() == [] and live_feeds(sim) == {}
+    assert 'feeds feed-000 (create)' in plan.stdout
+
+    applied = run_play(STATE_PLAY, extra_vars={'doc': doc})
+    assert applied.task('state')['result']['summary']['create'] == 6
+    live = live_feeds(sim)
+    assert sorted(live) == ['feed-%03d' % i for i in range(6)]
+    assert live['feed-003']['retentionRules'][0]['keepVersionsCount'] == 8
+    assert live['feed-005']['variables'] == {'team': 'team-5'}
+
+    sim.clear_log()
+    again = run_play(STATE_PLAY, extra_vars={'doc': doc})
+    assert not again.task('state')['changed'] and again.recap['localhost']['changed'] == 0
+    assert [(e['method'], e['path']) for e in sim.log()] == [('GET', '/api/management/feeds/list')]
+
+    # someone changes a feed by hand: the plan shows exactly that field, the run reverts it
+    sim.api('POST', 'api/management/feeds/update/feed-001', json={'description': 'hand-made'}, expect=200)
+    sim.clear_log()
+    drift = run_play(STATE_PLAY, extra_vars={'doc': doc}, check=True).task('state')['result']
+    assert drift['summary'] == {'create': 0, 'update': 1, 'delete': 0, 'unchanged': 5}
+    step = [s for s in drift['plan'] if s['action'] == 'update'][0]
+    assert step == {'kind': 'feeds', 'name': 'feed-001', 'action': 'update',
+                    'changes': {'description': {'before': 'hand-made', 'after': 'feed 1'}}}
+    assert sim.writes() == []
+    run_play(STATE_PLAY, extra_vars={'doc': doc})
+    assert live_feeds(sim)['feed-001']['description'] == 'feed 1'
+
+
+def test_prune_only_undeclared_of_pruned_kinds_and_protect(sim, run_play):
+    for name in ('keep-me', 'stray', 'Protected'):
+        sim.api('POST', 'api/management/feeds/create', json={'name': name, 'feedType': 'npm'}, expect=(200, 201))
+    doc = {'feeds': [{'name': 'keep-me', 'type': 'npm'}, {'name': 'new', 'type': 'pypi'}]}
+    # without prune nothing undeclared is touched
+    run_play(STATE_PLAY, extra_vars={'doc': doc})
+    assert sorted(live_feeds(sim)) == ['Protected', 'keep-me', 'new', 'stray']
+    doc.update(prune=['feeds'], prune_protect=['protected'])
+    plan = run_play(STATE_PLAY, extra_vars={'doc': doc}, check=True).task('state')['result']
+    assert [(s['name'], s['action'], s.get('pruned')) for s in plan['plan'] if s['action'] != 'none'] == \
+        [('stray', 'delete', True)]
+    run_play(STATE_PLAY, extra_vars={'doc': doc})
+    assert sorted(live_feeds(sim)) == ['Protected', 'keep-me', 'new']
+
+
+def test_export_then_apply_is_a_noop(sim, run_play):
+    run_play(STATE_PLAY, extra_vars={'doc': document(8)})
+    sim.api('POST', 'api/management/feeds/update/feed-002', json={'active': False, 'alternateNames': ['old']}, expect=200)
+    exported = run_play(EXPORT_PLAY).task('export')['result']['document']
+    assert len(exported['feeds']) == 8
+    feed = [f for f in exported['feeds'] if f['name'] == 'feed-002'][0]
+    assert feed['active'] is False and feed['alternate_names'] == ['old']
+    yaml.safe_dump(exported)  # plain data, ready to commit
+    sim.clear_log()
+    result = run_play(STATE_PLAY, extra_vars={'doc': exported})
+    assert not result.task('state')['changed'] and sim.writes() == []
+
+
+def test_invalid_document_lists_every_problem_and_sends_nothing(sim, run_play):
+    doc = {'feeds': [
+        {'name': 'ok', 'type': 'nuget'},
+        {'name': 'bad', 'type': 'nuget', 'retention_rules': [{'keep_versions_count': 'ten'}]},
+        {'name': 'worse', 'type': 'nugget'},
+        {'name': 'OK', 'type': 'npm'},
+    ]}
+    result = run_play(STATE_PLAY, extra_vars={'doc': doc}, expect_rc=2).task('state')
+    assert result['failed']
+    problems = result['result']['problems']
+    assert "feeds[1].retention_rules[0].keep_versions_count: 'ten' is not of type 'integer'" in problems
+    assert any(p.startswith("feeds[3].name: 'OK' is declared twice") for p in problems)
+    assert sim.log() == []
+    # semantic problems (unknown type, missing connector) are found after the one list, before any write
+    doc = {'feeds': [{'name': 'worse', 'type': 'nugget'}, {'name': 'c', 'type': 'nuget', 'connectors': ['nope']}]}
+    result = run_play(STATE_PLAY, extra_vars={'doc': doc}, expect_rc=2).task('state')
+    assert "feeds[0]: feed 'worse': type 'nugget'" in result['msg']
+    assert "feeds[1]: feed 'c': connectors 'nope' do not exist" in result['msg']
+    assert sim.writes() == []
+
+
+def test_a_fault_the_run_survives_leaves_exact_state(sim, run_play):
+    doc = document(5)
+    sim.config(fail_every=3)   # every 3rd request answers 500: reads are retried, creates re-checked
+    run_play(STATE_PLAY, extra_vars={'doc': doc})
+    sim.config(fail_every=0)
+    assert sorted(live_feeds(sim)) == ['feed-%03d' % i for i in range(5)]
+    sim.clear_log()
+    assert not run_play(STATE_PLAY, extra_vars={'doc': doc}).task('state')['changed']
+
+
+def test_failure_names_the_object_and_reports_applied_and_not_applied(sim, run_play):
+    doc = document(5)
+    run_play(STATE_PLAY, extra_vars={'doc': {'feeds': doc['feeds'][:1]}})
+    doc['feeds'][0]['description'] = 'changed'
+    # Every 2nd request fails: 1 list ok, 2 update fails (uncertain), 3 re-read ok (not applied),
+    # 4 update again fails: a rate the run cannot survive.
+    sim.config(fail_every=2)
+    result = run_play(STATE_PLAY, extra_vars={'doc': doc}, expect_rc=2).task('state')['result']
+    sim.config(fail_every=0)
+    assert "feeds feed-000: failed to update feed 'feed-000'" in result['msg'] and 'HTTP 500' in result['msg']
+    assert 'applied 0 of 5 changes; 4 not applied' in result['msg']
+    assert result['applied'] == [] and result['failed_object']['name'] == 'feed-000'
+    assert [s['name'] for s in result['not_applied']] == ['feed-001', 'feed-002', 'feed-003', 'feed-004']
+    assert sorted(live_feeds(sim)) == ['feed-000']
+    assert live_feeds(sim)['feed-000']['description'] == 'feed 0'
+    # the next clean run completes the job
+    run_play(STATE_PLAY, extra_vars={'doc': doc})
+    assert sorted(live_feeds(sim)) == ['feed-%03d' % i for i in range(5)]
