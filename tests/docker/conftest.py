@@ -21,7 +21,7 @@ os.environ.setdefault('CAC_ANSIBLE_VENV', os.path.join('.venv', 'docker'))
 import dockerlib  # noqa: E402  pylint: disable=wrong-import-position
 import harness  # noqa: E402  pylint: disable=wrong-import-position
 
-TAGS = ('25.0.1', '25.0.2')
+TAGS = ('25.0.1', '26.0.1')  # 2025 (JSON /health) and 2026 (plain-text /health)
 TIMINGS = []
 
 

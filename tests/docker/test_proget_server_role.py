@@ -2,7 +2,7 @@
 
 The image is a local stand-in (tests/docker/dockerlib.py, standin.py) serving the ProGet test
 server on port 80 in place of ProGet, tagged like ProGet releases (cac-test/proget:25.0.1,
-:25.0.2). Assertions read the real resulting state: `docker inspect`, files on the host, and
+:26.0.1). Assertions read the real resulting state: `docker inspect`, files on the host, and
 the stand-in's own API (feeds, API keys, settings).
 """
 import json
@@ -183,15 +183,17 @@ def test_lifecycle(docker_engine, names, play):
     r = play(role_play(v), label='check mode, converged', check=True)
     assert r.changed == 0, r.describe()
 
-    # 5. upgrade: new tag -> container re-created, same volumes, the feed survives
+    # 5. upgrade to the 2026 form (plain-text /health): container re-created, same volumes, the feed survives
     old_id = info['Id']
-    r = play(role_play(dict(v, proget_server_version='25.0.2'), key_file), label='upgrade 25.0.1 -> 25.0.2')
+    r = play(role_play(dict(v, proget_server_version='26.0.1'), key_file), label='upgrade 25.0.1 -> 26.0.1')
     assert r.task(ROLE + 'Run the ProGet container')['changed']
     info = inspect('container', c)
-    assert info['Id'] != old_id and info['Image'] == docker_engine['ids']['25.0.2']
-    assert info['Config']['Labels']['cac.proget.version'] == '25.0.2'
+    assert info['Id'] != old_id and info['Image'] == docker_engine['ids']['26.0.1']
+    assert info['Config']['Labels']['cac.proget.version'] == '26.0.1'
     assert sorted(m['Name'] for m in info['Mounts'] if m['Type'] == 'volume') == sorted(names['volumes'])
-    assert api(port, 'GET', 'health').headers['X-ProGet-Version'] == '25.0.2.1'
+    health = api(port, 'GET', 'health')
+    assert health.headers['X-ProGet-Version'] == '26.0.1.1' and health.text.strip() == 'OK'  # 2026 plain text
+    assert r.task('report')['result']['proget_server_facts']['version'] == '26.0.1.1'
     feeds = api(port, 'GET', 'api/management/feeds/list', key=api_key).json()
     assert 'before-upgrade' in [f['name'] for f in feeds]
     with open(key_file) as f:
@@ -241,11 +243,18 @@ def test_external_database_generated_key(docker_engine, names, play, tmp_path):
         assert seen['database'] == 'postgres' and seen['connection_string_from'] == 'file'
         assert seen['connection_string_sha256'] == __import__('hashlib').sha256(conn.encode()).hexdigest()
         assert_no_secret(r, DB_PASSWORD, generated)
-        # the generated key is kept: a second run changes nothing and keeps it
-        r = play(role_play(v), label='external PostgreSQL, second run')
-        assert r.changed == 0, r.describe()
+        # second run, bootstrap on, anonymous access removed and no key to give: the container and
+        # the generated key are left alone, and the license key refusal is explained
+        sim_config(port, anonymous='none')
+        r = play(role_play(dict(v, proget_server_bootstrap=True, proget_server_license_key=LICENSE_KEY)),
+                 label='second run: license key refused (HTTP 403)', expect_rc=2)
+        assert not r.task(ROLE + 'Run the ProGet container')['changed']
         with open(key_path) as f:
             assert f.read() == generated
+        msgs = ' '.join(str(t.get('msg')) for t in r.failed_tasks)
+        assert 'refused to take the license key through its API (HTTP 403' in msgs, msgs
+        assert '/administration/licensing' in msgs
+        assert_no_secret(r, DB_PASSWORD, generated, LICENSE_KEY)
     finally:
         db.close()
 
