@@ -178,11 +178,11 @@ def proget_db_endpoint(connection_string, database='postgres'):
     return {'host': host.strip(), 'port': int(port), 'instance': instance}
 
 
-def proget_docker_mounts(sources, targets):
+def proget_docker_mounts(sources, targets, extra=None):
     """{'packages': 'proget-packages', 'database': '/srv/db'} + targets -> docker_container mounts.
 
     A source starting with ``/`` is a bind mount of that host directory; anything else is a
-    named volume. Sorted by name, so the list is stable.
+    named volume. Sorted by name, so the list is stable. ``extra`` (a list of mounts) is appended.
     """
     mounts = []
     for name in sorted(sources or {}):
@@ -191,7 +191,7 @@ def proget_docker_mounts(sources, targets):
                                      % (name, ', '.join(sorted(targets))))
         src = str(sources[name])
         mounts.append({'type': 'bind' if src.startswith('/') else 'volume', 'source': src, 'target': targets[name]})
-    return mounts
+    return mounts + list(extra or [])
 
 
 class FilterModule(object):
