@@ -247,7 +247,7 @@ def test_external_database_generated_key(docker_engine, names, play, tmp_path):
         # the generated key are left alone, and the license key refusal is explained
         sim_config(port, anonymous='none')
         r = play(role_play(dict(v, proget_server_bootstrap=True, proget_server_license_key=LICENSE_KEY)),
-                 label='second run: license key refused (HTTP 403)', expect_rc=2)
+                 label='second run: license key refused (HTTP 403, -vvv)', expect_rc=2, verbosity=3)
         assert not r.task(ROLE + 'Run the ProGet container')['changed']
         with open(key_path) as f:
             assert f.read() == generated
