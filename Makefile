@@ -6,7 +6,7 @@
 #   make unit          pytest tests/unit            (CORE=2.19; `make unit CORE=2.17`)
 #   make contract      pytest tests/contract        (the sim, pure HTTP)
 #   make integration   pytest tests/integration under core 2.17 and 2.19, in parallel
-#   make sanity        ansible-test sanity on the built tarball, core 2.17 and 2.19, in parallel
+#   make sanity        ansible-test sanity on the built tarball, core 2.17 then 2.19 (sanity-2.17: one)
 #   make doc-check     ansible-doc renders every module
 #   make docker-test   pytest tests/docker: the proget_server role against a real Docker engine
 #                      (root; starts Debian's docker.io daemon if none runs; .venv/docker)
@@ -73,8 +73,10 @@ integration: venv collection
 $(addprefix integration-,$(CORES)): integration-%: venv-core-% collection
 	CAC_ANSIBLE_VENV=.venv/core-$* $(call PYTEST,.venv/core-$*,integration-$*) --durations=10 tests/integration
 
+# one after the other: ansible-test's venv cache (~/.ansible/test/venv) is shared by the
+# cores and not safe for concurrent use (scripts/sanity.sh also takes a lock)
 sanity: venv
-	@scripts/run-suites.sh $(addprefix sanity-,$(CORES))
+	@rc=0; for c in $(CORES); do scripts/sanity.sh core-$$c || { rc=1; echo "sanity: core-$$c FAILED"; }; done; exit $$rc
 
 $(addprefix sanity-,$(CORES)): sanity-%: venv-core-%
 	scripts/sanity.sh core-$*
@@ -88,8 +90,7 @@ docker-test: venv-docker collection
 # venvs and the symlink first (serially: no two jobs build the same venv), then every
 # independent suite in parallel, longest first.
 test: venv venv-docker collection
-	@scripts/run-suites.sh docker-test $(addprefix sanity-,$(CORES)) $(addprefix integration-,$(CORES)) \
-	    unit contract doc-check
+	@scripts/run-suites.sh docker-test $(addprefix integration-,$(CORES)) sanity unit contract doc-check
 
 # ---------------------------------------------------------------- demo / build
 demo: venv-core-$(CORE) collection

@@ -149,3 +149,15 @@ def test_failure_names_the_object_and_reports_applied_and_not_applied(sim, run_p
     # the next clean run completes the job
     run_play(STATE_PLAY, extra_vars={'doc': doc})
     assert sorted(live_feeds(sim)) == ['feed-%03d' % i for i in range(5)]
+
+
+def test_300_objects_converge_and_a_noop_is_one_list_request(sim, run_play):
+    doc = document(300)
+    first = run_play(STATE_PLAY, extra_vars={'doc': doc}).task('state')['result']
+    assert first['summary']['create'] == 300
+    live = live_feeds(sim)
+    assert len(live) == 300 and live['feed-297']['retentionRules'][0]['keepVersionsCount'] == 302
+    sim.clear_log()
+    second = run_play(STATE_PLAY, extra_vars={'doc': doc}).task('state')['result']
+    assert second['summary'] == {'create': 0, 'update': 0, 'delete': 0, 'unchanged': 300}
+    assert len(sim.log()) == 1 and sim.writes() == []
