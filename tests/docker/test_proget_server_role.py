@@ -273,6 +273,8 @@ def test_bad_input(docker_engine, names, play):
          'proget_server_encryption_key must be exactly 32 hexadecimal characters'),
         ('version tag', dict(proget_server_version='99.0.404'),
          'does not exist locally and could not be pulled'),
+        ('missing image, pulling off', dict(proget_server_version='99.0.405', proget_server_image_pull=False),
+         'is not on this Docker host and proget_server_image_pull is false'),
         ('port in use', dict(proget_server_port=busy.getsockname()[1]),
          'is already in use'),
         ('database down', dict(proget_server_database='sqlserver', proget_server_database_check_timeout=2,
