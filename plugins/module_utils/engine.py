@@ -32,9 +32,15 @@ class ValidationError(Exception):
     """Bad input, found before any request was sent. The message names the option and object."""
 
 
+_CAMEL = {}
+
+
 def snake_to_camel(name):
-    head, _, tail = name.partition('_')
-    return head + ''.join(part[:1].upper() + part[1:] for part in tail.split('_')) if tail else head
+    """use_api_v3 -> useApiV3 (memoised: called for every field of every object)."""
+    if name not in _CAMEL:
+        head, _, tail = name.partition('_')
+        _CAMEL[name] = head + ''.join(part[:1].upper() + part[1:] for part in tail.split('_')) if tail else head
+    return _CAMEL[name]
 
 
 def empty_to_none(value):
