@@ -12,6 +12,7 @@
 #                      (root; starts Debian's docker.io daemon if none runs; .venv/docker)
 #   make test          all of the above, suites in parallel (JOBS=4), summary, fails if any fails
 #   make demo          sim on :8624 + examples/site.yml twice; the 2nd run must be changed=0
+#   make schema        write schemas/proget_state.schema.json from the code (a unit test checks it)
 #   make build         ansible-galaxy collection build -> build/cac-proget-<version>.tar.gz
 #   make clean         remove build/, .progetsim/, tests/output/  (distclean: also .venv/)
 #
@@ -36,10 +37,10 @@ PYTEST = mkdir -p build/tmp && $(1)/bin/python -m pytest --basetemp=build/tmp/$(
 
 .PHONY: help venv venv-tools $(addprefix venv-core-,$(CORES)) collection unit contract \
         integration $(addprefix integration-,$(CORES)) sanity $(addprefix sanity-,$(CORES)) \
-        doc-check docker-test venv-docker test demo build clean distclean
+        doc-check docker-test venv-docker test demo schema build clean distclean
 
 help:
-	@sed -n '2,19p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,20p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- environments
 venv:
@@ -95,6 +96,9 @@ test: venv venv-docker collection
 # ---------------------------------------------------------------- demo / build
 demo: venv-core-$(CORE) collection
 	@CAC_ANSIBLE_VENV=$(VENV) scripts/demo.sh
+
+schema: venv-core-$(CORE) collection
+	$(PY) scripts/schema.py
 
 build: venv-core-$(CORE)
 	@mkdir -p build
