@@ -8,6 +8,8 @@
 #   make integration   pytest tests/integration under core 2.17 and 2.19, in parallel
 #   make sanity        ansible-test sanity on the built tarball, core 2.17 then 2.19 (sanity-2.17: one)
 #   make doc-check     ansible-doc renders every module
+#   make docker-test   pytest tests/docker: the proget_server role against a real Docker engine
+#                      (root; starts Debian's docker.io daemon if none runs; .venv/docker)
 #   make test          all of the above, suites in parallel (JOBS=4), summary, fails if any fails
 #   make demo          sim on :8624 + examples/site.yml twice; the 2nd run must be changed=0
 #   make schema        write schemas/proget_state.schema.json from the code (a unit test checks it)
@@ -35,10 +37,10 @@ PYTEST = mkdir -p build/tmp && $(1)/bin/python -m pytest --basetemp=build/tmp/$(
 
 .PHONY: help venv venv-tools $(addprefix venv-core-,$(CORES)) collection unit contract \
         integration $(addprefix integration-,$(CORES)) sanity $(addprefix sanity-,$(CORES)) \
-        doc-check test demo schema build clean distclean
+        doc-check docker-test venv-docker test demo schema build clean distclean
 
 help:
-	@sed -n '2,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,20p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- environments
 venv:
@@ -49,6 +51,10 @@ $(addprefix venv-core-,$(CORES)): venv-core-%:
 
 venv-tools:
 	@scripts/venv.sh tools
+
+# ansible-core 2.19 + the `ansible` package (community.docker, ansible.windows; no Galaxy here)
+venv-docker:
+	@scripts/venv.sh docker
 
 collection:
 	@mkdir -p build/collections/ansible_collections/cac
@@ -79,10 +85,13 @@ $(addprefix sanity-,$(CORES)): sanity-%: venv-core-%
 doc-check: venv collection
 	@for c in $(CORES); do scripts/ansible-doc.sh core-$$c; done
 
+docker-test: venv-docker collection
+	CAC_ANSIBLE_VENV=.venv/docker $(call PYTEST,.venv/docker,docker) --durations=5 tests/docker
+
 # venvs and the symlink first (serially: no two jobs build the same venv), then every
 # independent suite in parallel, longest first.
-test: venv collection
-	@scripts/run-suites.sh $(addprefix integration-,$(CORES)) sanity unit contract doc-check
+test: venv venv-docker collection
+	@scripts/run-suites.sh docker-test $(addprefix integration-,$(CORES)) sanity unit contract doc-check
 
 # ---------------------------------------------------------------- demo / build
 demo: venv-core-$(CORE) collection
