@@ -125,7 +125,7 @@ class ProGetClient:
                  ca_path=None, timeout=30, retries=3, backoff=0.5, check_mode=False, warn=None):
         if not HAS_REQUESTS:
             raise ProGetError('the Python library requests is required')
-        if not url or '://' not in url:
+        if not url or url.split('://', 1)[0].lower() not in ('http', 'https') or '://' not in url:
             raise ProGetError("url must be an http:// or https:// URL of the ProGet server, got %r" % (url,))
         self.base_url = url.rstrip('/') + '/'
         self.timeout = timeout

@@ -441,6 +441,7 @@ def reconcile(client, resource, params, check_mode=False, current=None, fetched=
             current = resource.get(client, ident)
         except ProGetError as e:
             raise _on_object(resource, ident, 'read', e)
+    check_values(resource, params)
     resource.validate(params, current)
 
     if state == 'absent':
@@ -550,6 +551,53 @@ def _send_or_fail(client, resource, action, ident, payload, current):
         return _send(client, resource, action, ident, payload, current)
     except ProGetError as e:
         raise _on_object(resource, ident, action, e)
+
+
+INT32_MAX = 2147483647
+
+
+def _check_value(field, value, where):
+    if value is None:
+        return
+    if field.type == 'int' and isinstance(value, int) and not isinstance(value, bool):
+        low = 0 if field.minimum is None else field.minimum
+        high = INT32_MAX if field.maximum is None else field.maximum
+        if not low <= value <= high:
+            raise ValidationError('%s: %d is out of range (%d to %d)' % (where, value, low, high))
+    elif isinstance(value, str):
+        try:
+            value.encode('utf-8')
+        except UnicodeError:
+            raise ValidationError('%s: the value is not valid UTF-8 text (undecodable bytes in the input)' % where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if field.suboptions and isinstance(item, dict):
+                _check_subvalues(field, item, '%s[%d]' % (where, index))
+            elif not isinstance(item, (list, dict)):
+                _check_value(Field(type=field.elements or 'str'), item, '%s[%d]' % (where, index))
+    elif isinstance(value, dict):
+        if field.suboptions:
+            _check_subvalues(field, value, where)
+        else:
+            for key, item in value.items():
+                _check_value(Field(type='raw'), key, '%s (key)' % where)
+                _check_value(Field(type='raw'), item, '%s.%s' % (where, key))
+
+
+def _check_subvalues(field, item, where):
+    for key, sub in field.suboptions.items():
+        _check_value(sub, item.get(key), '%s.%s' % (where, key))
+
+
+def check_values(resource, params):
+    """Refuse values ProGet cannot store, before any write: integers outside a field's
+    ``minimum``/``maximum`` (default 0 to 2^31-1, ProGet's Int32 columns) and text that is not
+    valid Unicode (undecodable input bytes). Errors name the object and the option path."""
+    for name, field in resource.fields.items():
+        try:
+            _check_value(field, params.get(name), resource.option_name(name))
+        except ValidationError as e:
+            raise ValidationError('%s: %s' % (resource.label(params.get(resource.identity)), e))
 
 
 def _on_object(resource, ident, action, error, then=None):

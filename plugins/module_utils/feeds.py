@@ -33,7 +33,13 @@ def _name_set(value):
     return sorted(set(_names(value))) if value is not None else None
 
 
+NAME_MAX = 100   # ProGet's feed and connector name columns
+
+
 def validate_name(kind, name, option='name'):
+    if name and len(name) > NAME_MAX:
+        raise ValidationError('%s %r...: %s must be at most %d characters (got %d)'
+                              % (kind, name[:20], option, NAME_MAX, len(name)))
     if not name or not NAME_RE.match(name):
         raise ValidationError("%s %r: %s must be non-empty and use only letters, digits, '.', '_', '~' and '-' "
                               '(ProGet refuses names that need URL escaping)' % (kind, name, option))
