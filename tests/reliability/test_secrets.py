@@ -1,0 +1,184 @@
+"""Secrets: every secret the collection handles is planted with a recognisable value; every play
+runs at -vvv with --diff, in check mode and normal mode, with failures forced; the whole output,
+the drift report, the export and the sim's request log (and its file) hold zero occurrences.
+"""
+import json
+import os
+
+import yaml
+
+from harness import ROOT
+
+PLAYBOOKS = os.path.join(ROOT, 'playbooks')
+SYSTEM_KEY = 'PLANTED-SYSTEM-KEY-5b1e'
+USER_PW = 'PLANTED-USER-PW-77aa'
+CONN_PW = 'PLANTED-CONN-PW-3c9d'
+API_SECRET = 'PLANTED-API-SECRET-e4f0'
+LICENSE = 'PLANTED-LICENSE-KEY-9e21'
+HOOK = 'PLANTED-HOOK-SECRET-11bb'
+NATIVE = 'PLANTED-NATIVE-ARG-42cc'
+ENC_KEY = 'c0ffee00c0ffee00c0ffee00c0ffee99'
+DB_CONN = 'Server=db;Database=ProGet;User Id=proget;Password=PLANTED-DB-PW-7731'
+PLANTED = [SYSTEM_KEY, USER_PW, CONN_PW, API_SECRET, LICENSE, HOOK, NATIVE, ENC_KEY, 'PLANTED-DB-PW-7731']
+
+DOC = {
+    'proget_connectors': [{'name': 'sec-conn', 'type': 'nuget', 'url': 'https://upstream.example/nuget/',
+                           'username': 'svc', 'password': CONN_PW, 'update_password': 'always'}],
+    'proget_feeds': [{'name': 'sec-feed', 'type': 'nuget', 'connectors': ['sec-conn']}],
+    'proget_api_keys': [{'name': 'sec-key-given', 'type': 'system', 'system_apis': ['feeds'], 'key': API_SECRET},
+                        {'name': 'sec-key-generated', 'type': 'feed', 'feed': 'sec-feed',
+                         'package_permissions': ['view']}],
+    'proget_settings': [{'name': 'Licensing.Key', 'value': LICENSE},
+                        {'name': 'Custom.WebhookToken', 'value': HOOK, 'secret': True}],
+}
+
+MODULES_PLAY = '''
+- hosts: proget
+  gather_facts: false
+  vars:
+    conn: &conn {url: "{{ proget_url }}", api_key: "{{ proget_api_key }}"}
+  tasks:
+    - name: connector
+      cac.proget.proget_connector:
+        <<: *conn
+        name: sec-conn2
+        type: nuget
+        connector_url: https://upstream.example/two/
+        connector_username: svc
+        connector_password: "{{ s_conn_pw }}"
+        update_password: always
+    - name: key with a given secret
+      cac.proget.proget_api_key: {<<: *conn, name: sec-key2, type: system, system_apis: [feeds], key: "{{ s_api }}"}
+    - name: key with a generated secret (no_log, as the module documents)
+      cac.proget.proget_api_key: {<<: *conn, name: sec-key3, type: system, system_apis: [feeds]}
+      no_log: true
+    - name: license setting
+      cac.proget.proget_setting: {<<: *conn, name: Licensing.Key, value: "{{ s_license }}"}
+    - name: native with a secret argument
+      cac.proget.proget_native_api:
+        <<: *conn
+        method: Configuration_SetValue
+        arguments: {Key_Name: Custom.NativeSecret, Value_Text: "{{ s_native }}"}
+        secret_arguments: [Value_Text]
+    - name: login with a password
+      cac.proget.proget_feed_info: {url: "{{ proget_url }}", username: planted, password: "{{ s_user_pw }}"}
+    - name: infos
+      cac.proget.proget_api_key_info: {<<: *conn}
+    - name: connector info
+      cac.proget.proget_connector_info: {<<: *conn}
+    - name: settings in the state export
+      cac.proget.proget_state_info: {<<: *conn}
+    # failures forced, each carrying secrets
+    - name: fail wrong key
+      cac.proget.proget_feed_info: {url: "{{ proget_url }}", api_key: "{{ s_api }}-wrong"}
+      ignore_errors: true
+    - name: fail wrong password
+      cac.proget.proget_feed_info: {url: "{{ proget_url }}", username: planted, password: "{{ s_user_pw }}-x"}
+      ignore_errors: true
+    - name: fail connector bad input
+      cac.proget.proget_connector: {<<: *conn, name: "bad name", connector_password: "{{ s_conn_pw }}", type: nuget}
+      ignore_errors: true
+    - name: fail unreachable server
+      cac.proget.proget_setting: {url: "http://127.0.0.1:9", api_key: "{{ s_api }}", name: Licensing.Key,
+                                  value: "{{ s_license }}", timeout: 2}
+      ignore_errors: true
+    - name: fail state with secrets and a bad entry
+      cac.proget.proget_state:
+        <<: *conn
+        connectors: [{name: sec-conn3, type: nuget, url: "https://u.example/", password: "{{ s_conn_pw }}"}]
+        settings: [{name: Licensing.Key, value: "{{ s_license }}"}]
+        feeds: [{name: f-bad, type: nuget, connectors: [missing-conn]}]
+      ignore_errors: true
+    - name: role proget_server with secrets fails its argument validation before Docker
+      block:
+        - name: proget_server
+          ansible.builtin.include_role: {name: cac.proget.proget_server}
+          vars:
+            proget_server_encryption_key: "{{ s_enc }}"
+            proget_server_database_connection_string: "{{ s_db }}"
+            proget_server_port: eighty
+      rescue:
+        - name: role failed as planned
+          ansible.builtin.debug: {msg: "{{ ansible_failed_result.msg }}"}
+'''
+# the secrets come from inventory variables (as from a vault), never from the play's text:
+# ansible-core prints the source lines of a failed task
+SECRET_VARS = dict(s_conn_pw=CONN_PW, s_api=API_SECRET + '2', s_license=LICENSE, s_native=NATIVE, s_user_pw=USER_PW,
+                   s_enc=ENC_KEY, s_db=DB_CONN)
+
+CONFIG_PLAY = '''
+- hosts: proget
+  gather_facts: false
+  roles: [cac.proget.proget_config]
+'''
+
+
+def test_no_secret_anywhere(sim_factory, play_runner, tmp_path):
+    sim = sim_factory(system_key=SYSTEM_KEY, anonymous='none', key_storage='plain')
+    sim.add_user('planted', USER_PW, attributes=['admin'])
+    inventory = tmp_path / 'inventory'
+    (inventory / 'group_vars').mkdir(parents=True)
+    host = dict(DOC, **SECRET_VARS)
+    host.update(proget_url=sim.url, proget_api_key=SYSTEM_KEY, ansible_connection='local',
+                ansible_python_interpreter=harness_python())
+    (inventory / 'hosts.yml').write_text(yaml.safe_dump({'proget': {'hosts': {'srv': host}}}))
+    run = play_runner(sim=sim, api_key=None)
+    args = ('-i', str(inventory / 'hosts.yml'))
+    outputs = []
+    runs = 0
+    for check in (True, False, False):
+        for play in (CONFIG_PLAY, MODULES_PLAY):
+            result = run(play, check=check, diff=True, verbosity=3, args=args, expect_rc=None)
+            assert result.rc in (0, 2), result.stdout[-3000:]
+            outputs.append(result.stdout + result.stderr)
+            runs += 1
+    # the state was applied: the secrets really reached the server
+    keys = sim.api('GET', 'api/api-keys/list', expect=200).json()
+    generated = [k['key'] for k in keys if k.get('key') and k['displayName'] in ('sec-key-generated', 'sec-key3')]
+    assert len(generated) == 2, keys
+    assert any(k.get('key') == API_SECRET for k in keys)
+    # a forced failure of the role and the state
+    failed = run(CONFIG_PLAY, diff=True, verbosity=3, args=args + ('-e', json.dumps(
+        {'proget_feeds': [{'name': 'x', 'type': 'nuget', 'connectors': ['nope']}]})), expect_rc=2)
+    outputs.append(failed.stdout + failed.stderr)
+    # drift report and export
+    sim.api('POST', 'api/management/feeds/update/sec-feed', json={'description': 'hand-made'}, expect=200)
+    drift_dir, export_dir = tmp_path / 'drift', tmp_path / 'export'
+    drift = run(os.path.join(PLAYBOOKS, 'drift.yml'), diff=True, verbosity=3, args=args,
+                extra_vars={'proget_drift_dir': str(drift_dir)})
+    export = run(os.path.join(PLAYBOOKS, 'export.yml'), verbosity=3, args=args,
+                 extra_vars={'proget_export_dir': str(export_dir)})
+    outputs += [drift.stdout + drift.stderr, export.stdout + export.stderr]
+    files = {}
+    for folder in (drift_dir, export_dir):
+        for path in folder.iterdir():
+            files[str(path)] = path.read_text()
+    assert json.loads((drift_dir / 'srv.json').read_text())['drift'] is True
+    assert 'sec-conn' in files[str(export_dir / 'srv.yml')]
+    log_text = json.dumps(sim.log())
+    raw_logs = ''
+    for dirpath, _, names in os.walk(sim.data_dir):
+        for name in names:
+            if name.endswith('.log') or 'log' in name:
+                with open(os.path.join(dirpath, name), errors='replace') as f:
+                    raw_logs += f.read()
+    haystacks = dict(('run %d' % i, text) for i, text in enumerate(outputs))
+    haystacks.update(files)
+    haystacks['request log'] = log_text
+    haystacks['request log files'] = raw_logs
+    found = []
+    for secret in PLANTED + generated:
+        for where, text in haystacks.items():
+            if secret in text:
+                at = text.index(secret)
+                found.append('%s in %s: ...%s...' % (secret, where, text[max(0, at - 300):at + 60]))
+    for i, text in enumerate(outputs):
+        (tmp_path / ('output-%d.txt' % i)).write_text(text)
+    print('\nFIGURES secrets: %d secrets planted, %d runs searched (%d bytes of output), found %d'
+          % (len(PLANTED + generated), runs + 3, sum(len(t) for t in haystacks.values()), len(found)))
+    assert found == [], '\n\n'.join(found)
+
+
+def harness_python():
+    import harness
+    return os.path.join(harness.ansible_venv(), 'bin', 'python')
