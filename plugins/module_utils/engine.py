@@ -441,8 +441,8 @@ def reconcile(client, resource, params, check_mode=False, current=None, fetched=
             current = resource.get(client, ident)
         except ProGetError as e:
             raise _on_object(resource, ident, 'read', e)
-    check_values(resource, params)
     resource.validate(params, current)
+    check_values(resource, params)
 
     if state == 'absent':
         if current is None:
@@ -502,7 +502,10 @@ def _write(client, resource, action, ident, payload, current):
     try:
         return _send(client, resource, action, ident, payload, current)
     except ProGetError as e:
-        if not e.uncertain:
+        # A create refused because the object exists: another run created it since we looked
+        # (concurrent runs). Re-read as after an uncertain write and converge the object found.
+        conflict = action == 'create' and e.status in (400, 409)
+        if not e.uncertain and not conflict:
             raise _on_object(resource, ident, action, e)
         first = e
     # The write may or may not have happened: look before doing anything else.
@@ -513,7 +516,7 @@ def _write(client, resource, action, ident, payload, current):
     if action == 'delete':
         return None if now is None else _send_or_fail(client, resource, 'delete', ident, None, now)
     if now is None:
-        if action == 'update':
+        if action == 'update' or not first.uncertain:
             raise _on_object(resource, ident, action, first)
         return _send_or_fail(client, resource, 'create', ident, payload, None)
     if not _still_differs(resource, payload, now):
