@@ -6,6 +6,7 @@
 #   make unit          pytest tests/unit            (CORE=2.19; `make unit CORE=2.17`)
 #   make contract      pytest tests/contract        (the sim, pure HTTP)
 #   make integration   pytest tests/integration under core 2.17 and 2.19, in parallel
+#   make reliability   pytest tests/reliability (faults, bad input, secrets, concurrency, check mode; core 2.19)
 #   make sanity        ansible-test sanity on the built tarball, core 2.17 then 2.19 (sanity-2.17: one)
 #   make doc-check     ansible-doc renders every module
 #   make docker-test   pytest tests/docker: the proget_server role against a real Docker engine
@@ -36,7 +37,7 @@ export JOBS
 PYTEST = mkdir -p build/tmp && $(1)/bin/python -m pytest --basetemp=build/tmp/$(2) $(PYTEST_ARGS)
 
 .PHONY: help venv venv-tools $(addprefix venv-core-,$(CORES)) collection unit contract \
-        integration $(addprefix integration-,$(CORES)) sanity $(addprefix sanity-,$(CORES)) \
+        integration $(addprefix integration-,$(CORES)) reliability sanity $(addprefix sanity-,$(CORES)) \
         doc-check docker-test venv-docker test demo schema build clean distclean
 
 help:
@@ -74,6 +75,10 @@ integration: venv collection
 $(addprefix integration-,$(CORES)): integration-%: venv-core-% collection
 	CAC_ANSIBLE_VENV=.venv/core-$* $(call PYTEST,.venv/core-$*,integration-$*) --durations=10 tests/integration
 
+# faults, bad input, secrets, concurrency, check mode, permissions (figures: build/reliability-figures.json)
+reliability: venv-core-2.19 collection
+	CAC_ANSIBLE_VENV=.venv/core-2.19 $(call PYTEST,.venv/core-2.19,reliability) --durations=10 tests/reliability
+
 # one after the other: ansible-test's venv cache (~/.ansible/test/venv) is shared by the
 # cores and not safe for concurrent use (scripts/sanity.sh also takes a lock)
 sanity: venv
@@ -91,7 +96,7 @@ docker-test: venv-docker collection
 # venvs and the symlink first (serially: no two jobs build the same venv), then every
 # independent suite in parallel, longest first.
 test: venv venv-docker collection
-	@scripts/run-suites.sh docker-test $(addprefix integration-,$(CORES)) sanity unit contract doc-check
+	@scripts/run-suites.sh docker-test $(addprefix integration-,$(CORES)) reliability sanity unit contract doc-check
 
 # ---------------------------------------------------------------- demo / build
 demo: venv-core-$(CORE) collection
