@@ -73,11 +73,11 @@ integration: venv collection
 	@scripts/run-suites.sh $(addprefix integration-,$(CORES))
 
 $(addprefix integration-,$(CORES)): integration-%: venv-core-% collection
-	CAC_ANSIBLE_VENV=.venv/core-$* $(call PYTEST,.venv/core-$*,integration-$*) --durations=10 tests/integration
+	export CAC_ANSIBLE_VENV=.venv/core-$*; $(call PYTEST,.venv/core-$*,integration-$*) --durations=10 tests/integration
 
 # faults, bad input, secrets, concurrency, check mode, permissions (figures: build/reliability-figures.json)
 reliability: venv-core-2.19 collection
-	CAC_ANSIBLE_VENV=.venv/core-2.19 $(call PYTEST,.venv/core-2.19,reliability) --durations=10 tests/reliability
+	export CAC_ANSIBLE_VENV=.venv/core-2.19; $(call PYTEST,.venv/core-2.19,reliability) --durations=10 tests/reliability
 
 # one after the other: ansible-test's venv cache (~/.ansible/test/venv) is shared by the
 # cores and not safe for concurrent use (scripts/sanity.sh also takes a lock)
