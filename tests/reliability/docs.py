@@ -1,5 +1,6 @@
 """Documents and helpers shared by the reliability tests."""
 import collections
+import threading
 
 STATE_PLAY = '''
 - hosts: localhost
@@ -101,3 +102,22 @@ def figures(log):
             if is_write:
                 pending = e
     return out
+
+
+def parallel(runs):
+    """runs: list of callables; run them in threads at once; return their results (or raise)."""
+    results, errors = [None] * len(runs), []
+
+    def go(index, fn):
+        try:
+            results[index] = fn()
+        except Exception as e:  # pylint: disable=broad-except
+            errors.append(e)
+
+    threads = [threading.Thread(target=go, args=(i, fn)) for i, fn in enumerate(runs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, '\n\n'.join(str(e)[-3000:] for e in errors)
+    return results

@@ -94,6 +94,8 @@ def test_check_mode_writes_nothing_and_plans_what_the_run_does(sim, run_play):
     # and the server now is what the plan said
     assert sim.api('GET', 'api/management/feeds/get/cm-feed').json()['description'] == 'new'
     assert sim.api('GET', 'endpoints/cm-assets/content/a.txt').text == 'new'
+    # permissions, against the same server: a feed-scoped key
+    check_permissions(sim, run_play)
 
 
 PERMS = '''
@@ -124,8 +126,8 @@ PERMS = '''
 '''
 
 
-def test_a_feed_scoped_key_fails_naming_the_missing_permission(sim, run_play):
-    run_play(SETUP)
+def check_permissions(sim, run_play):
+    """Run by the test above (its SETUP made the feed-scoped key cm-feed-scoped-key-0001)."""
     sim.clear_log()
     result = run_play(PERMS, api_key='cm-feed-scoped-key-0001')
     bad = []

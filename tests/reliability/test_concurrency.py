@@ -2,28 +2,7 @@
 all succeed and leave exactly one of each object; two documents with disjoint names applied at the
 same time touch only their own objects.
 """
-import threading
-
-from docs import STATE_PLAY, assert_exact, document, live
-
-
-def parallel(runs):
-    """runs: list of callables; run them in threads at once; return their results (or raise)."""
-    results, errors = [None] * len(runs), []
-
-    def go(index, fn):
-        try:
-            results[index] = fn()
-        except Exception as e:  # pylint: disable=broad-except
-            errors.append(e)
-
-    threads = [threading.Thread(target=go, args=(i, fn)) for i, fn in enumerate(runs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, '\n\n'.join(str(e)[-3000:] for e in errors)
-    return results
+from docs import STATE_PLAY, assert_exact, document, live, parallel
 
 
 def small(prefix):
