@@ -6,11 +6,16 @@
 #   make unit          pytest tests/unit            (CORE=2.19; `make unit CORE=2.17`)
 #   make contract      pytest tests/contract        (the sim, pure HTTP)
 #   make integration   pytest tests/integration under core 2.17 and 2.19, in parallel
-#   make sanity        ansible-test sanity on the built tarball, core 2.17 then 2.19 (sanity-2.17: one)
+#   make sanity        ansible-test sanity on the built tarball, cores 2.17, 2.18, 2.19 (sanity-2.18: one)
 #   make doc-check     ansible-doc renders every module
+#   make docs          the docs site (antsibull-docs + Sphinx) -> build/docs/html/index.html
+#   make docs-lint     antsibull-docs lint-collection-docs --plugin-docs
+#   make lint          ansible-lint (production profile) + antsibull-changelog lint
+#   make packaging     galaxy tarball contents, install it and run the demo play, EE, AWX files
 #   make test          all of the above, suites in parallel (JOBS=4), summary, fails if any fails
 #   make demo          sim on :8624 + examples/site.yml twice; the 2nd run must be changed=0
 #   make build         ansible-galaxy collection build -> build/cac-proget-<version>.tar.gz
+#   make changelog     regenerate CHANGELOG.md/.rst from changelogs/ (release: see README.md)
 #   make clean         remove build/, .progetsim/, tests/output/  (distclean: also .venv/)
 #
 # Pass extra pytest options with PYTEST_ARGS="-k feed -x".
@@ -20,6 +25,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 CORES       := 2.17 2.19
+# every ansible-core that meta/runtime.yml claims (requires_ansible >=2.17.0)
+SANITY_CORES := 2.17 2.18 2.19
 CORE        ?= 2.19
 VENV        := .venv/core-$(CORE)
 PY          := $(VENV)/bin/python
@@ -32,18 +39,18 @@ export JOBS
 
 PYTEST = mkdir -p build/tmp && $(1)/bin/python -m pytest --basetemp=build/tmp/$(2) $(PYTEST_ARGS)
 
-.PHONY: help venv venv-tools $(addprefix venv-core-,$(CORES)) collection unit contract \
-        integration $(addprefix integration-,$(CORES)) sanity $(addprefix sanity-,$(CORES)) \
-        doc-check test demo build clean distclean
+.PHONY: help venv venv-tools $(addprefix venv-core-,$(SANITY_CORES)) collection unit contract \
+        integration $(addprefix integration-,$(CORES)) sanity $(addprefix sanity-,$(SANITY_CORES)) \
+        doc-check docs docs-lint lint packaging changelog test demo build clean distclean
 
 help:
-	@sed -n '2,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,22p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- environments
 venv:
 	@$(MAKE) --no-print-directory -j$(words $(CORES)) $(addprefix venv-core-,$(CORES))
 
-$(addprefix venv-core-,$(CORES)): venv-core-%:
+$(addprefix venv-core-,$(SANITY_CORES)): venv-core-%:
 	@scripts/venv.sh core-$*
 
 venv-tools:
@@ -69,19 +76,34 @@ $(addprefix integration-,$(CORES)): integration-%: venv-core-% collection
 
 # one after the other: ansible-test's venv cache (~/.ansible/test/venv) is shared by the
 # cores and not safe for concurrent use (scripts/sanity.sh also takes a lock)
-sanity: venv
-	@rc=0; for c in $(CORES); do scripts/sanity.sh core-$$c || { rc=1; echo "sanity: core-$$c FAILED"; }; done; exit $$rc
+sanity: venv $(addprefix venv-core-,$(SANITY_CORES))
+	@rc=0; for c in $(SANITY_CORES); do scripts/sanity.sh core-$$c || { rc=1; echo "sanity: core-$$c FAILED"; }; done; exit $$rc
 
-$(addprefix sanity-,$(CORES)): sanity-%: venv-core-%
+$(addprefix sanity-,$(SANITY_CORES)): sanity-%: venv-core-%
 	scripts/sanity.sh core-$*
 
 doc-check: venv collection
 	@for c in $(CORES); do scripts/ansible-doc.sh core-$$c; done
 
+docs: venv-tools collection
+	@scripts/docs.sh
+
+docs-lint: venv-tools collection
+	@scripts/docs.sh lint
+
+lint: venv-tools collection
+	@scripts/lint.sh
+
+packaging: venv-tools venv-core-2.19 collection
+	$(call PYTEST,.venv/tools,packaging) tests/packaging
+
+changelog: venv-tools
+	.venv/tools/bin/antsibull-changelog generate
+
 # venvs and the symlink first (serially: no two jobs build the same venv), then every
 # independent suite in parallel, longest first.
-test: venv collection
-	@scripts/run-suites.sh $(addprefix integration-,$(CORES)) sanity unit contract doc-check
+test: venv venv-tools $(addprefix venv-core-,$(SANITY_CORES)) collection
+	@scripts/run-suites.sh $(addprefix integration-,$(CORES)) sanity packaging docs lint docs-lint unit contract doc-check
 
 # ---------------------------------------------------------------- demo / build
 demo: venv-core-$(CORE) collection
