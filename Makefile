@@ -14,6 +14,7 @@
 #   make packaging     galaxy tarball contents, install it and run the demo play, EE, AWX files
 #   make test          all of the above, suites in parallel (JOBS=4), summary, fails if any fails
 #   make demo          sim on :8624 + examples/site.yml twice; the 2nd run must be changed=0
+#   make schema        write schemas/proget_state.schema.json from the code (a unit test checks it)
 #   make build         ansible-galaxy collection build -> build/cac-proget-<version>.tar.gz
 #   make changelog     regenerate CHANGELOG.md/.rst from changelogs/ (release: see README.md)
 #   make clean         remove build/, .progetsim/, tests/output/  (distclean: also .venv/)
@@ -41,10 +42,10 @@ PYTEST = mkdir -p build/tmp && $(1)/bin/python -m pytest --basetemp=build/tmp/$(
 
 .PHONY: help venv venv-tools $(addprefix venv-core-,$(SANITY_CORES)) collection unit contract \
         integration $(addprefix integration-,$(CORES)) sanity $(addprefix sanity-,$(SANITY_CORES)) \
-        doc-check docs docs-lint lint packaging changelog test demo build clean distclean
+        doc-check docs docs-lint lint packaging changelog test demo schema build clean distclean
 
 help:
-	@sed -n '2,22p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,23p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- environments
 venv:
@@ -108,6 +109,9 @@ test: venv venv-tools $(addprefix venv-core-,$(SANITY_CORES)) collection
 # ---------------------------------------------------------------- demo / build
 demo: venv-core-$(CORE) collection
 	@CAC_ANSIBLE_VENV=$(VENV) scripts/demo.sh
+
+schema: venv-core-$(CORE) collection
+	$(PY) scripts/schema.py
 
 build: venv-core-$(CORE)
 	@mkdir -p build

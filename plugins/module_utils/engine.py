@@ -38,7 +38,7 @@ _CAMEL = {}
 def snake_to_camel(name):
     """use_api_v3 -> useApiV3 (memoised: called for every field of every object)."""
     if name not in _CAMEL:
-        head, _, tail = name.partition('_')
+        head, sep, tail = name.partition('_')
         _CAMEL[name] = head + ''.join(part[:1].upper() + part[1:] for part in tail.split('_')) if tail else head
     return _CAMEL[name]
 

@@ -19,7 +19,7 @@ description:
     server has; an empty list or dict clears it.
   - A no-op run sends one request (a GET of the feed).
 author:
-  - cac.proget contributors
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:

@@ -15,7 +15,7 @@ description:
   - Returns the feeds (and asset directories) of a ProGet server as ProGet describes them, or one feed by name.
   - ProGet lists only the feeds the caller may view.
 author:
-  - cac.proget contributors
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:

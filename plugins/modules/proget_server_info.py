@@ -17,7 +17,7 @@ description:
   - Health needs no API key. The module does not fail when ProGet reports a problem (HTTP 500 from
     C(/health)); it returns RV(healthy=false) with the details, so a play can wait with C(until).
 author:
-  - cac.proget contributors
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:

@@ -26,7 +26,7 @@ description:
   - If a write fails, the module stops, names the object and ProGet's message, and reports what was
     applied and what was not; running it again continues from where it stopped.
 author:
-  - cac.proget contributors
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:

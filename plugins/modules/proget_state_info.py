@@ -19,7 +19,7 @@ description:
   - Secrets (connector passwords, API key secrets, the license key) are never returned by ProGet or
     by this module; RV(secrets_omitted) lists the paths where the document leaves one out.
 author:
-  - cac.proget contributors
+  - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
 attributes:
