@@ -37,7 +37,6 @@ RETRY_STATUSES = (500, 502, 503, 504)
 MAX_MESSAGE = 2000
 
 
-
 def env_fallback(*names):
     """Like ansible's ``env_fallback``, but an empty variable counts as unset.
 

@@ -20,7 +20,7 @@ def test_tarball_has_no_tests_or_build_output(tar_members):
 
 
 def test_tarball_has_the_collection(tar_members):
-    for needed in ('MANIFEST.json', 'FILES.json', 'README.md', 'meta/runtime.yml', 'meta/execution-environment.yml',
+    for needed in ('MANIFEST.json', 'FILES.json', 'README.md', 'COPYING', 'meta/runtime.yml', 'meta/execution-environment.yml',
                    'requirements.txt', 'bindep.txt', 'CHANGELOG.md', 'changelogs/changelog.yaml',
                    'docs/docsite/extra-docs.yml', 'docs/docsite/links.yml', 'schemas/proget_state.schema.json',
                    'plugins/doc_fragments/connection.py', 'examples/awx/credential_type.yml'):
