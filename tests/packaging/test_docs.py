@@ -22,6 +22,11 @@ def test_readme_module_table_lists_every_module_and_role():
     assert [m for m in modules() if m not in table] == []
     roles = sorted(os.listdir(os.path.join(ROOT, 'roles')))
     assert [r for r in roles if r not in table] == []
+    # other plugin types (lookup, filter, ...): every one that has documentation
+    others = sorted(os.path.basename(p)[:-3] for p in glob.glob(os.path.join(ROOT, 'plugins', '*', '*.py'))
+                    if os.path.basename(os.path.dirname(p)) not in ('modules', 'module_utils', 'doc_fragments')
+                    and not p.endswith('__init__.py') and 'DOCUMENTATION' in open(p).read())
+    assert [o for o in others if o not in table] == []
 
 
 def test_every_module_is_in_the_action_group():
