@@ -64,6 +64,35 @@ CONNECTION_MUTUALLY_EXCLUSIVE = [('api_key', 'username'), ('api_key', 'password'
 CONNECTION_REQUIRED_TOGETHER = [('username', 'password')]
 
 
+# What a 403 means, per API (proget-api.md section 1.5): path prefix -> (read, write) permission.
+PERMISSIONS = (
+    ('api/management/feeds', 'view feeds (a Feed key with View/Download for that feed, a System key with '
+     'Use/Manage Feeds, or Feeds_ViewFeed)', 'manage feeds (a System key with Use/Manage Feeds, or a user with '
+     'Admin_ManageFeed or Admin_ConfigureProGet; Feed keys can never create, change or delete feeds)'),
+    ('api/management/connectors', 'use connectors (a System key with Use/Manage Feeds, or Admin_ConfigureProGet; '
+     'Feed keys cannot use connectors)', None),
+    ('api/licenses', 'manage licenses (a System key with Full Control, or Licenses_Manage)', None),
+    ('api/api-keys', 'manage API keys (a System key with Full Control, or an administrator)', None),
+    ('api/settings', 'manage settings (a System key with Full Control, or an administrator)', None),
+    ('api/json', 'call the native API (a System key with Full Control, or an administrator)', None),
+    ('endpoints', 'download assets (View/Download)', 'upload or delete assets (Add/Repackage to upload, '
+     'Overwrite/Delete to delete, on a Feed key for that asset directory or a System key with Use/Manage Feeds)'),
+    ('upack', 'view and download packages (View/Download)', 'publish or delete packages (Add/Repackage, '
+     'Overwrite/Delete)'),
+    ('api/packages', 'view and download packages (View/Download)', 'publish, promote or delete packages '
+     '(Add/Repackage, Promote, Overwrite/Delete)'),
+)
+
+
+def needed_permission(method, path):
+    """The permission a call needs, in words, for a 403 message (None when unknown)."""
+    path = path.lstrip('/')
+    for prefix, read, write in PERMISSIONS:
+        if path.startswith(prefix):
+            return read if method in SAFE_METHODS or write is None else write
+    return None
+
+
 def quote_name(name):
     """Escape one path segment (feed, connector names) for a URL."""
     return quote(str(name), safe='')
@@ -243,7 +272,9 @@ class ProGetClient:
             text += ' (give api_key, or username and password)'
         elif status == 403:
             text = text or 'forbidden'
-            text += ' (the API key or user lacks the permission this call needs)'
+            needed = needed_permission(method, path)
+            text += (' (this call needs permission to %s)' % needed) if needed else \
+                ' (the API key or user lacks the permission this call needs)'
         message = '%s %s: HTTP %s: %s' % (method, path, status, text or response.reason)
         self._fail(message, status=status, method=method, path=path, body=text,
                    uncertain=status >= 500 and method not in SAFE_METHODS)

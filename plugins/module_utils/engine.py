@@ -305,7 +305,10 @@ def reconcile(client, resource, params, check_mode=False, current=None, fetched=
     ident = params[resource.identity]
     state = params.get('state') or 'present'
     if not fetched:
-        current = resource.get(client, ident)
+        try:
+            current = resource.get(client, ident)
+        except ProGetError as e:
+            raise _on_object(resource, ident, 'read', e)
     resource.validate(params, current)
 
     if state == 'absent':

@@ -300,3 +300,34 @@ def test_results_are_json_serialisable_and_secret_free(sim, run_play):
                       api_key='planted-secret-KEY-777')
     assert 'planted-secret-KEY-777' not in result.stdout + result.stderr
     json.dumps(result.results)
+
+
+def test_feed_scoped_key_gets_a_message_naming_the_missing_permission(sim_factory, play_runner):
+    sim = sim_factory(anonymous='none', system_key='admin-key-1')
+    sim.api('POST', 'api/management/feeds/create', json={'name': 'mine', 'feedType': 'npm'}, expect=(200, 201))
+    created = sim.api('POST', 'api/api-keys/create', expect=(200, 201), json={
+        'type': 'Feed', 'feed': 'mine', 'packagePermissions': ['view'], 'displayName': 'ci', 'key': 'feed-key-1'})
+    assert created.json()['key'] == 'feed-key-1'
+    sim.clear_log()
+    play = '''
+    - hosts: localhost
+      gather_facts: false
+      tasks:
+        - name: read own feed
+          cac.proget.proget_feed_info: {name: mine}
+        - name: change own feed
+          cac.proget.proget_feed: {name: mine, description: x}
+          ignore_errors: true
+        - name: create a feed
+          cac.proget.proget_feed: {name: other, type: npm}
+          ignore_errors: true
+    '''
+    result = play_runner(sim=sim, api_key='feed-key-1')(play)
+    assert result.task('read own feed')['result']['feeds'][0]['name'] == 'mine'
+    msg = result.task('change own feed')['msg']
+    assert msg.startswith("failed to update feed 'mine': POST api/management/feeds/update/mine: HTTP 403"), msg
+    assert 'this call needs permission to manage feeds' in msg
+    msg = result.task('create a feed')['msg']
+    assert msg.startswith("failed to read feed 'other': GET api/management/feeds/get/other: HTTP 403"), msg
+    assert 'this call needs permission to view feeds' in msg
+    assert sim.writes() == []

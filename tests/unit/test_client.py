@@ -114,7 +114,7 @@ def test_403_explains_permissions(server):
     server.answers = [(403, 'text/plain', b'The specified API key does not have the proper permissions to perform this action.')]
     with pytest.raises(ProGetError) as e:
         c.get_json('api/management/feeds/get/a')
-    assert 'HTTP 403' in str(e.value) and 'lacks the permission' in str(e.value)
+    assert 'HTTP 403' in str(e.value) and 'needs permission to view feeds' in str(e.value)
 
 
 def test_licensing_redirect_is_explained(server):
