@@ -14,7 +14,8 @@ import yaml
 
 from harness import ROOT
 
-MODULES = sorted(glob.glob(os.path.join(ROOT, 'plugins', 'modules', 'proget_*.py')))
+MODULES = sorted(glob.glob(os.path.join(ROOT, 'plugins', 'modules', 'proget_*.py'))
+                 + glob.glob(os.path.join(ROOT, 'plugins', 'lookup', 'proget_*.py')))
 
 
 def _connector(sim, name, feed_type='nuget', url='https://api.nuget.org/v3/index.json'):
@@ -26,8 +27,56 @@ def _feed(sim, name, feed_type):
     sim.api('POST', 'api/management/feeds/create', json={'name': name, 'feedType': feed_type}, expect=(200, 201))
 
 
+def _upack(name, version, group=None):
+    import io
+    import json
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w') as z:
+        z.writestr('upack.json', json.dumps(dict(name=name, version=version, **({'group': group} if group else {}))))
+        z.writestr('package/readme.txt', version)
+    return buf.getvalue()
+
+
+def _nupkg(pkg_id, version):
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, 'w') as z:
+        z.writestr(pkg_id + '.nuspec', '<package><metadata><id>%s</id><version>%s</version></metadata></package>'
+                   % (pkg_id, version))
+    return buf.getvalue()
+
+
+def _packages(sim):
+    """Asset directory `installers`, universal feed `tools`, NuGet feed `internal-nuget` with packages."""
+    _feed(sim, 'installers', 'asset')
+    _feed(sim, 'tools', 'universal')
+    _feed(sim, 'internal-nuget', 'nuget')
+    sim.api('POST', 'endpoints/installers/content/app/app-1.2.0.tar.gz', data=b'app', expect=201)
+    for v in ('1.0.0', '1.1.0-rc.1'):
+        sim.api('POST', 'upack/tools/upload', data=_upack('deploy-tool', v, 'acme'), expect=201)
+    sim.api('PUT', 'api/packages/internal-nuget/upload', data=_nupkg('Acme.Core', '2.0.1'), expect=201)
+
+
+# module name -> tasks run before its EXAMPLES (local files the examples read)
+PRE_TASKS = {
+    'proget_asset': [
+        {'ansible.builtin.file': {'path': '{{ playbook_dir }}/files/docs/guide', 'state': 'directory'}},
+        {'ansible.builtin.copy': {'dest': '{{ playbook_dir }}/files/app-1.2.0.tar.gz', 'content': 'app'}},
+        {'ansible.builtin.copy': {'dest': '{{ playbook_dir }}/files/docs/guide/index.md', 'content': '# docs'}},
+        {'cac.proget.proget_asset': {'url': 'http://placeholder', 'api_key': '{{ proget_api_key }}',
+                                     'feed': 'installers', 'path': 'app/old/x.txt', 'content': 'old'}},
+    ],
+}
+
 # module name -> function(sim) that creates what its EXAMPLES expect
 SETUP = {
+    'proget_asset': lambda sim: _feed(sim, 'installers', 'asset'),
+    'proget_asset_info': _packages,
+    'proget_download': _packages,
+    'proget_package_info': _packages,
+    'proget_versions': _packages,
     'proget_feed': lambda sim: (_connector(sim, 'nuget.org'), _feed(sim, 'legacy-nuget', 'nuget'),
                                 _feed(sim, 'old-feed', 'npm')),
     'proget_feed_info': lambda sim: _feed(sim, 'internal-nuget', 'nuget'),
@@ -66,7 +115,7 @@ def test_examples_run(path, sim_factory, play_runner):
     sim = sim_factory(system_key=VARS['proget_api_key'])
     if module in SETUP:
         SETUP[module](sim)
-    tasks = point_at(examples_of(path), sim.url)
+    tasks = point_at(PRE_TASKS.get(module, []) + examples_of(path), sim.url)
     play = [{'hosts': 'localhost', 'gather_facts': False, 'vars': VARS, 'tasks': tasks}]
     result = play_runner(sim=sim)(yaml.safe_dump(play, sort_keys=False))
     assert result.rc == 0

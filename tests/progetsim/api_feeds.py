@@ -276,6 +276,9 @@ def delete_feed(store, rec):
     store.delete("feed", rec["_id"])
     for key in store.blob_keys("feed/%d/" % rec["_id"]):
         store.delete_blob(key)
+    # asset items, uploads in progress and packages of the feed (files: see progetsim/files.py)
+    for kind in ("asset", "asset_upload", "package"):
+        store.delete_prefix(kind, "%d/" % rec["_id"])
 
 
 # -- native methods ---------------------------------------------------------------------------

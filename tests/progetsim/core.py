@@ -47,13 +47,74 @@ def unprocessable(text):
 
 
 class Response(object):
-    def __init__(self, status=200, body=b"", content_type=None, headers=None):
+    """``body`` bytes, or ``file=(path, start, length)`` streamed from disk (large content)."""
+
+    def __init__(self, status=200, body=b"", content_type=None, headers=None, file=None):
         self.status = status
         if isinstance(body, str):
             body = body.encode("utf-8")
         self.body = body or b""
         self.content_type = content_type
         self.headers = dict(headers or {})
+        self.file = file
+
+    @property
+    def length(self):
+        return self.file[2] if self.file is not None else len(self.body)
+
+
+class BodyReader(object):
+    """The request body as a stream: ``read(n)`` up to Content-Length, or chunked decoding.
+
+    Handlers that store large content read it in pieces (``req.body_stream``); ``req.body``
+    reads it all. Whatever a handler leaves unread is drained (or the connection closed) by
+    the server, so keep-alive stays in sync.
+    """
+
+    def __init__(self, rfile, headers):
+        self.rfile = rfile
+        te = (headers.get("Transfer-Encoding") or "").lower()
+        self.chunked = "chunked" in te
+        self.remaining = None if self.chunked else int(headers.get("Content-Length") or 0)
+        self.length = self.remaining
+        self._chunk_left = 0
+        self._done = (self.remaining == 0)
+
+    @property
+    def done(self):
+        return self._done
+
+    def read(self, n=1 << 20):
+        if self._done:
+            return b""
+        if not self.chunked:
+            data = self.rfile.read(min(n, self.remaining))
+            self.remaining -= len(data)
+            if not data or self.remaining <= 0:
+                self._done = True
+            return data
+        if self._chunk_left == 0:
+            line = self.rfile.readline().strip()
+            size = int(line.split(b";")[0] or b"0", 16)
+            if size == 0:
+                while self.rfile.readline().strip():
+                    pass
+                self._done = True
+                return b""
+            self._chunk_left = size
+        data = self.rfile.read(min(n, self._chunk_left))
+        self._chunk_left -= len(data)
+        if self._chunk_left == 0:
+            self.rfile.readline()
+        if not data:
+            self._done = True
+        return data
+
+    def read_all(self):
+        parts = []
+        while not self._done:
+            parts.append(self.read(1 << 20))
+        return b"".join(parts)
 
 
 def text(body, status=200):
@@ -86,7 +147,12 @@ class Request(object):
         self.path = path
         self.query_string = query_string or ""
         self.headers = headers  # case-insensitive mapping (email.message.Message)
-        self.body = body or b""
+        if isinstance(body, BodyReader):
+            self.body_stream = body
+            self._body = None
+        else:
+            self.body_stream = None
+            self._body = body or b""
         self.scheme = scheme
         self.prefix = prefix
         self.sim = sim
@@ -101,6 +167,13 @@ class Request(object):
         self._query_ci = dict((k.lower(), v) for k, v in self.query.items())
 
     # -- inputs ---------------------------------------------------------------------------
+    @property
+    def body(self):
+        """The whole body as bytes (read on first use; use ``body_stream`` for large content)."""
+        if self._body is None:
+            self._body = self.body_stream.read_all()
+        return self._body
+
     def header(self, name, default=None):
         v = self.headers.get(name)
         return default if v is None else v

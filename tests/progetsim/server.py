@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from . import auth
-from .core import HttpError, Request, Router, json_response, text, to_response
+from .core import BodyReader, HttpError, Request, Router, json_response, text, to_response
 from .store import Store
 
 DEFAULT_CONFIG = {
@@ -125,6 +125,9 @@ class Sim(object):
     def reset(self):
         with self.store.lock:
             self.store.reset()
+            for mod in self.areas:
+                if hasattr(mod, "RESET"):
+                    mod.RESET(self)
             self.config = dict(self.initial_config)
             with self.counter_lock:
                 self.request_count = 0
@@ -198,22 +201,18 @@ class Handler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
 
     # -- plumbing ------------------------------------------------------------------------
-    def read_body(self):
-        te = (self.headers.get("Transfer-Encoding") or "").lower()
-        if "chunked" in te:
-            chunks = []
-            while True:
-                line = self.rfile.readline().strip()
-                size = int(line.split(b";")[0], 16)
-                if size == 0:
-                    while self.rfile.readline().strip():
-                        pass
-                    break
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-            return b"".join(chunks)
-        n = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(n) if n > 0 else b""
+    def finish_body(self, reader):
+        """Drain what the handler left unread (small), or close the connection (large)."""
+        if reader.done:
+            return
+        if reader.remaining is not None and reader.remaining > (16 << 20):
+            self.close_connection = True
+            return
+        try:
+            while not reader.done:
+                reader.read(1 << 20)
+        except (OSError, ValueError):
+            self.close_connection = True
 
     def send(self, resp):
         sim = self.server.sim
@@ -224,12 +223,23 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", resp.content_type)
         for k, v in resp.headers.items():
             self.send_header(k, v)
-        self.send_header("Content-Length", str(len(resp.body)))
+        self.send_header("Content-Length", str(resp.length))
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(resp.body)
+            if resp.file is not None:
+                path, start, length = resp.file
+                with open(path, "rb") as f:
+                    f.seek(start)
+                    while length > 0:
+                        chunk = f.read(min(1 << 20, length))
+                        if not chunk:
+                            break
+                        self.wfile.write(chunk)
+                        length -= len(chunk)
+            else:
+                self.wfile.write(resp.body)
         self.wfile.flush()
 
     def drop(self):
@@ -244,11 +254,12 @@ class Handler(BaseHTTPRequestHandler):
         started = time.time()
         url = urlsplit(self.path)
         path = unquote(url.path)
-        body = self.read_body()
+        body = BodyReader(self.rfile, self.headers)
         if sim.prefix:
             if path.lower() == sim.prefix.lower() or path.lower().startswith(sim.prefix.lower() + "/"):
                 path = path[len(sim.prefix):] or "/"
             else:
+                self.finish_body(body)
                 self.send(text("The requested URL was not found.", 404))
                 return
         scheme = "https" if self.server.tls else "http"
@@ -260,6 +271,7 @@ class Handler(BaseHTTPRequestHandler):
                 resp = to_response(control.handle(req))
             except HttpError as ex:
                 resp = text(ex.text, ex.status)
+            self.finish_body(body)
             self.send(resp)
             return
 
@@ -288,9 +300,10 @@ class Handler(BaseHTTPRequestHandler):
                     if w % cfg["drop_after_write"] == 0:
                         raise DropConnection()
             entry["status"] = resp.status
-            entry["bytes"] = len(resp.body)
+            entry["bytes"] = resp.length
             entry["ms"] = int((time.time() - started) * 1000)
             sim.log(entry)
+            self.finish_body(body)
             self.send(resp)
         except DropConnection:
             entry["status"] = 0

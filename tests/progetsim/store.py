@@ -137,6 +137,22 @@ class Store(object):
                                    (kind,)).fetchall()
             return [self._rec(r) for r in rows]
 
+    def find_prefix(self, kind, prefix):
+        """Records whose name starts with ``prefix`` (case-insensitively), ordered by name."""
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT id, name, data FROM objects WHERE kind=? AND substr(name, 1, ?) = ? "
+                "COLLATE NOCASE ORDER BY name", (kind, len(prefix), prefix)).fetchall()
+            return [self._rec(r) for r in rows]
+
+    def delete_prefix(self, kind, prefix):
+        with self.lock:
+            cur = self.db.execute("DELETE FROM objects WHERE kind=? AND substr(name, 1, ?) = ? "
+                                  "COLLATE NOCASE", (kind, len(prefix), prefix))
+            if cur.rowcount:
+                self._mark()
+            return cur.rowcount
+
     # -- blobs ---------------------------------------------------------------------------
     def put_blob(self, key, data):
         with self.lock:

@@ -1,0 +1,139 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) cac.proget contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: proget_versions
+short_description: Versions of a package in a ProGet feed, newest first
+version_added: 0.1.0
+description:
+  - Returns the versions of each package named in the terms, newest first in SemVer 2 order
+    (a prerelease sorts below its release; numeric prerelease identifiers before alphanumeric ones).
+  - With several terms the versions of all of them are returned one package after the other.
+  - A package that does not exist gives no versions.
+author:
+  - cac.proget maintainers (@cac-proget)
+options:
+  _terms:
+    description: Package names (NuGet ids, universal package names).
+    required: true
+    type: list
+    elements: str
+  feed:
+    description: Name of the feed.
+    type: str
+    required: true
+  group:
+    description: Package group (universal packages; npm scope without C(@)).
+    type: str
+  api:
+    description:
+      - V(packages) = C(/api/packages) (ProGet 2023+, any feed type), V(universal) = C(/upack/{feed}/versions),
+        V(nuget) = C(/nuget/{feed}/Packages?$format=json).
+    type: str
+    choices: [packages, universal, nuget]
+    default: packages
+  stable_only:
+    description: Leave out prerelease versions.
+    type: bool
+    default: false
+  url:
+    description: Base URL of the ProGet server.
+    type: str
+    required: true
+    env:
+      - name: PROGET_URL
+  api_key:
+    description: ProGet API key (sent as C(X-ApiKey)). Mutually exclusive with O(username).
+    type: str
+    env:
+      - name: PROGET_API_KEY
+  username:
+    description: ProGet user name (sent with O(password) as ProGet's C(user:password) pseudo-key).
+    type: str
+    env:
+      - name: PROGET_USERNAME
+  password:
+    description: Password of O(username).
+    type: str
+    env:
+      - name: PROGET_PASSWORD
+  validate_certs:
+    description: Whether to check the server's TLS certificate.
+    type: bool
+    default: true
+    env:
+      - name: PROGET_VALIDATE_CERTS
+  ca_path:
+    description: CA bundle that signed ProGet's certificate.
+    type: path
+    env:
+      - name: PROGET_CA_PATH
+  timeout:
+    description: Seconds per request.
+    type: int
+    default: 30
+    env:
+      - name: PROGET_TIMEOUT
+seealso:
+  - module: cac.proget.proget_package_info
+'''
+
+EXAMPLES = r'''
+- name: Deploy the newest stable version of a tool
+  ansible.builtin.debug:
+    msg: "{{ query('cac.proget.proget_versions', 'deploy-tool', feed='tools', api='universal', group='acme',
+             stable_only=true) | first }}"
+
+- name: All versions of a NuGet package, newest first
+  ansible.builtin.set_fact:
+    acme_versions: "{{ query('cac.proget.proget_versions', 'Acme.Core', feed='internal-nuget', api='nuget') }}"
+'''
+
+RETURN = r'''
+_raw:
+  description: Version strings, newest first (per term, in the order of the terms).
+  type: list
+  elements: str
+'''
+
+from ansible.errors import AnsibleLookupError
+from ansible.module_utils.common.text.converters import to_native
+from ansible.plugins.lookup import LookupBase
+
+from ansible_collections.cac.proget.plugins.module_utils.client import ProGetClient, ProGetError
+from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError
+from ansible_collections.cac.proget.plugins.module_utils import packages as pk
+
+
+class LookupModule(LookupBase):
+
+    def run(self, terms, variables=None, **kwargs):
+        self.set_options(var_options=variables, direct=kwargs)
+        opt = self.get_option
+        if opt('api_key') and opt('username'):
+            raise AnsibleLookupError('proget_versions: api_key and username are mutually exclusive')
+        try:
+            client = ProGetClient(opt('url'), api_key=opt('api_key'), username=opt('username'),
+                                  password=opt('password'), validate_certs=opt('validate_certs'),
+                                  ca_path=opt('ca_path'), timeout=opt('timeout'))
+        except ProGetError as e:
+            raise AnsibleLookupError('proget_versions: %s' % to_native(e))
+        out = []
+        for term in terms:
+            try:
+                versions = pk.list_versions(client, opt('feed'), name=term, group=opt('group'), api=opt('api'))
+            except (ProGetError, ValidationError) as e:
+                raise AnsibleLookupError("proget_versions: package '%s' in feed '%s': %s"
+                                         % (term, opt('feed'), client.scrub(to_native(e))))
+            for v in versions:
+                if str(v['name']).lower() != str(term).lower():
+                    continue
+                if opt('stable_only') and v['prerelease']:
+                    continue
+                out.append(v['version'])
+        return out

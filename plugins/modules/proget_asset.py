@@ -1,0 +1,259 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) cac.proget contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: proget_asset
+short_description: Manage files and folders in a ProGet asset directory
+version_added: 0.1.0
+description:
+  - Uploads a file (from O(src) or O(content)) to a ProGet asset directory, only when its content differs
+    from what ProGet holds (compared by hash, SHA-256 or SHA-1 on servers that give only that).
+  - Creates folders, and with O(state=directory) and O(src) a local directory, syncs a whole tree with one
+    listing request (new and changed files; with O(delete=true) also removes remote files that are not in O(src)).
+  - Manages the item's content type, user metadata and cache header.
+  - Removes files and folders with O(state=absent).
+  - Files are streamed from disk; files larger than O(part_size) use ProGet's multipart upload, in which the
+    file appears only when every part arrived. An interrupted upload leaves nothing behind; the next run
+    uploads the file again.
+author:
+  - cac.proget maintainers (@cac-proget)
+extends_documentation_fragment:
+  - cac.proget.connection
+attributes:
+  check_mode:
+    support: full
+    description: Computes the same plan (hashes included) and sends no write.
+  diff_mode:
+    support: full
+    description: Shows the hash and size of the file, the managed metadata, or the files a sync uploads and deletes.
+options:
+  feed:
+    description:
+      - Name of the asset directory (a ProGet feed of type V(asset)).
+    type: str
+    required: true
+  path:
+    description:
+      - Path of the file or folder inside the asset directory, C(/)-separated, for example V(tools/app-1.2.zip).
+      - Leading and trailing C(/) are ignored; C(\\) counts as C(/). V(..) and V(.) segments are refused.
+      - With O(state=directory) an empty path is the root of the asset directory.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) a file, from O(src) or O(content).
+      - V(directory) a folder; with O(src) a local directory, the files below it are synced.
+      - V(absent) removes the file or folder (see O(recursive)). A missing item is not an error.
+    type: str
+    choices: [present, directory, absent]
+    default: present
+  src:
+    description:
+      - Local file (O(state=present)) or local directory (O(state=directory)) to upload.
+      - Mutually exclusive with O(content).
+    type: path
+  content:
+    description:
+      - Content of the file, as text (UTF-8). For small files; use O(src) for anything large.
+      - Mutually exclusive with O(src).
+    type: str
+  content_type:
+    description:
+      - Content type stored for the file, for example V(application/zip). Not managed when left out
+        (ProGet then guesses it from the file name on upload).
+    type: str
+  user_metadata:
+    description:
+      - User metadata of the item (name to text value).
+      - How it combines with what the item has is set by O(metadata_mode).
+    type: dict
+  metadata_mode:
+    description:
+      - V(update) sets the given O(user_metadata) keys and leaves others.
+      - V(replace) makes the item's metadata exactly O(user_metadata).
+    type: str
+    choices: [update, replace]
+    default: update
+  cache_header:
+    description:
+      - The Cache-Control ProGet sends for the item.
+    type: dict
+    suboptions:
+      type:
+        description:
+          - V(nocache), V(ttl) (O(cache_header.value) = seconds), V(custom) (O(cache_header.value) = a
+            Cache-Control string) or V(inherit) (from the parent folder).
+        type: str
+        choices: [nocache, ttl, custom, inherit]
+        required: true
+      value:
+        description:
+          - Seconds for V(ttl), the header text for V(custom).
+        type: raw
+  force:
+    description:
+      - Upload even when the hashes are equal.
+    type: bool
+    default: false
+  part_size:
+    description:
+      - Files larger than this many bytes are uploaded in parts of this size (ProGet's multipart upload).
+      - At least 1024 (ProGet's minimum part size).
+    type: int
+    default: 5242880
+  delete:
+    description:
+      - With O(state=directory) and O(src), delete remote files and folders below O(path) that are not in O(src).
+    type: bool
+    default: false
+  recursive:
+    description:
+      - With O(state=absent), delete a folder with everything in it. Without it ProGet refuses a non-empty folder.
+    type: bool
+    default: false
+notes:
+  - Memory use does not grow with the file size; a no-op run hashes the local file and sends one request
+    (one per sync, whatever the number of files).
+seealso:
+  - module: cac.proget.proget_asset_info
+  - module: cac.proget.proget_download
+  - module: cac.proget.proget_feed
+'''
+
+EXAMPLES = r'''
+- name: Publish an installer
+  cac.proget.proget_asset:
+    url: https://proget.example.com
+    api_key: "{{ proget_api_key }}"
+    feed: installers
+    path: app/app-1.2.0.tar.gz
+    src: "{{ playbook_dir }}/files/app-1.2.0.tar.gz"
+    content_type: application/gzip
+    cache_header:
+      type: ttl
+      value: 3600
+
+- name: A small configuration file from text, with metadata
+  cac.proget.proget_asset:
+    url: https://proget.example.com
+    feed: installers
+    path: config/settings.json
+    content: '{"channel": "stable"}'
+    user_metadata:
+      owner: platform-team
+
+- name: Keep a folder in sync with a local directory
+  cac.proget.proget_asset:
+    url: https://proget.example.com
+    feed: installers
+    path: docs
+    state: directory
+    src: "{{ playbook_dir }}/files/docs"
+    delete: true
+
+- name: Remove an old folder with its content
+  cac.proget.proget_asset:
+    url: https://proget.example.com
+    feed: installers
+    path: app/old
+    state: absent
+    recursive: true
+'''
+
+RETURN = r'''
+asset:
+  description: The item after the run, as ProGet describes it (AssetDirectoryItem, camelCase), plus C(path).
+  returned: success
+  type: dict
+  sample:
+    name: app-1.2.0.tar.gz
+    parent: /app
+    path: app/app-1.2.0.tar.gz
+    type: application/gzip
+    size: 10485760
+    sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+uploaded:
+  description: Whether the file was (or in check mode would be) uploaded.
+  returned: state is present
+  type: bool
+checksum:
+  description: SHA-256 of the file's content (when known).
+  returned: state is present
+  type: str
+plan:
+  description: For O(state=directory), what the run does (or in check mode would do).
+  returned: state is directory
+  type: dict
+  contains:
+    create_folder:
+      description: Whether the folder itself is created.
+      type: bool
+    upload:
+      description: Paths (relative to O(path)) uploaded because they are new or changed.
+      type: list
+      elements: str
+    delete:
+      description: Paths (relative to O(path)) deleted because they are not in O(src).
+      type: list
+      elements: str
+    unchanged:
+      description: Number of files already equal.
+      type: int
+'''
+
+from ansible_collections.cac.proget.plugins.module_utils.assets import (
+    CACHE_TYPES, DEFAULT_PART_SIZE, ensure_absent, ensure_directory, ensure_file)
+from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
+from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError
+from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
+
+
+def main():
+    module = ProGetModule(
+        argument_spec=dict(
+            feed=dict(type='str', required=True),
+            path=dict(type='str', required=True),
+            state=dict(type='str', default='present', choices=['present', 'directory', 'absent']),
+            src=dict(type='path'),
+            content=dict(type='str'),
+            content_type=dict(type='str'),
+            user_metadata=dict(type='dict'),
+            metadata_mode=dict(type='str', default='update', choices=['update', 'replace']),
+            cache_header=dict(type='dict', options=dict(
+                type=dict(type='str', required=True, choices=list(CACHE_TYPES)),
+                value=dict(type='raw'))),
+            force=dict(type='bool', default=False),
+            part_size=dict(type='int', default=DEFAULT_PART_SIZE),
+            delete=dict(type='bool', default=False),
+            recursive=dict(type='bool', default=False),
+        ),
+        mutually_exclusive=[('src', 'content')],
+        supports_check_mode=True,
+    )
+    p = module.params
+    state = p['state']
+    try:
+        if state == 'present':
+            result = ensure_file(module.client, p, module.check_mode)
+        elif state == 'directory':
+            if p['content'] is not None:
+                raise ValidationError("asset '%s': content cannot be used with state directory" % p['path'])
+            result = ensure_directory(module.client, p, module.check_mode)
+        else:
+            result = ensure_absent(module.client, p, module.check_mode)
+    except (ProGetError, ValidationError) as e:
+        module.fail_error(e)
+    diff = result.pop('diff')
+    if module._diff:
+        result['diff'] = diff
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
