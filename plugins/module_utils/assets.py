@@ -495,3 +495,43 @@ def ensure_absent(client, params, check_mode):
             raise ProGetError('failed to delete %s: %s' % (resource.label(path), e), status=e.status,
                               method=e.method, path=e.path, body=e.body)
     return dict(changed=True, asset={}, diff=dict(before=dict(path=path, type=current.get('type')), after={}))
+
+
+ARGUMENT_SPEC = dict(
+    feed=dict(type='str', required=True),
+    path=dict(type='str', required=True),
+    state=dict(type='str', default='present', choices=['present', 'directory', 'absent']),
+    src=dict(type='path'),
+    content=dict(type='str'),
+    content_type=dict(type='str'),
+    user_metadata=dict(type='dict'),
+    metadata_mode=dict(type='str', default='update', choices=['update', 'replace']),
+    cache_header=dict(type='dict', options=dict(
+        type=dict(type='str', required=True, choices=list(CACHE_TYPES)),
+        value=dict(type='raw'))),
+    force=dict(type='bool', default=False),
+    part_size=dict(type='int', default=DEFAULT_PART_SIZE),
+    delete=dict(type='bool', default=False),
+    recursive=dict(type='bool', default=False),
+)
+
+
+def asset_params(entry):
+    """A state-document entry completed with the module's defaults."""
+    params = dict((k, v.get('default')) for k, v in ARGUMENT_SPEC.items())
+    params.update(entry)
+    return params
+
+
+def ensure_asset(client, params, check_mode):
+    """proget_asset for one entry: a file, a folder (synced from src) or nothing."""
+    if params.get('src') is not None and params.get('content') is not None:
+        raise ValidationError("asset '%s': src and content are mutually exclusive" % params.get('path'))
+    state = params.get('state') or 'present'
+    if state == 'present':
+        return ensure_file(client, params, check_mode)
+    if state == 'directory':
+        if params.get('content') is not None:
+            raise ValidationError("asset '%s': content cannot be used with state directory" % params['path'])
+        return ensure_directory(client, params, check_mode)
+    return ensure_absent(client, params, check_mode)

@@ -12,10 +12,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.cac.proget.plugins.module_utils.assets import ARGUMENT_SPEC as ASSET_SPEC
+from ansible_collections.cac.proget.plugins.module_utils.assets import asset_params, ensure_asset
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
 from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError, reconcile
 from ansible_collections.cac.proget.plugins.module_utils.feeds import FeedResource
-from ansible_collections.cac.proget.plugins.module_utils.schema import document_schema, validate_document
+from ansible_collections.cac.proget.plugins.module_utils.schema import (
+    document_schema, options_schema, validate_document)
 
 # Dependency order: connectors before the feeds that use them; feeds before keys and assets.
 # Deletions run in the reverse order.
@@ -30,7 +33,11 @@ def kinds():
 
 def extra_options():
     names = list(kinds())
+    assets = {'type': 'array', 'items': options_schema(ASSET_SPEC),
+              'description': 'Asset files and folders: the options of proget_asset, one dict each; '
+                             'applied after every other kind.'}
     return {
+        'assets': assets,
         'prune': {'type': 'array', 'items': {'type': 'string', 'enum': names}, 'uniqueItems': True,
                   'description': 'Kinds whose undeclared objects are deleted.'},
         'prune_protect': {'type': 'array', 'items': {'type': 'string'},
@@ -98,7 +105,7 @@ class Plan:
         """List every kind once, then plan each object; raises StateError before any write."""
         self.validate()
         for plural, resource in self.kinds.items():
-            if self.document.get(plural) or plural in self.prune:
+            if self.document.get(plural) or plural in self.prune or (plural == 'feeds' and self.document.get('assets')):
                 self.current[plural] = resource.list(self.client)
         declared_names = {}
         for plural, resource in self.kinds.items():
@@ -126,9 +133,41 @@ class Plan:
                 self._add(plural, resource, params, current, outcome)
             if plural in self.prune:
                 self._plan_prune(plural, resource)
+        problems.extend(self._plan_assets(declared_names.get('feeds')))
         if problems:
             raise StateError('the state document cannot be applied:\n  ' + '\n  '.join(problems), problems)
         return self
+
+    def _plan_assets(self, feeds):
+        """Assets come last; each is planned with proget_asset's own logic in check mode."""
+        problems = []
+        existing = set(str(f.get('name')).lower() for f in self.current.get('feeds', []))
+        for index, entry in enumerate(self.document.get('assets') or []):
+            params = asset_params(entry)
+            name = '%s/%s' % (params['feed'], str(params['path']).strip('/'))
+            feed = str(params['feed']).lower()
+            if feeds is not None and feed not in feeds:
+                problems.append("assets[%d]: asset directory '%s' does not exist and is not declared"
+                                % (index, params['feed']))
+                continue
+            if 'feeds' in self.current and feed not in existing:
+                # Its asset directory is created by this document first: everything is new.
+                action = 'none' if params['state'] == 'absent' else 'create'
+                diff = dict(before={}, after=dict(path=params['path'], state=params['state']))
+            else:
+                try:
+                    result = ensure_asset(self.client, params, check_mode=True)
+                except ValidationError as e:
+                    problems.append('assets[%d]: %s' % (index, e))
+                    continue
+                diff = result['diff']
+                action = 'none'
+                if result['changed']:
+                    action = 'delete' if params['state'] == 'absent' else ('update' if diff['before'] else 'create')
+            self.steps.append(dict(kind='assets', name=name, action=action, diff=diff, params=params,
+                                   changes=_changed_fields(diff) if action == 'update' else {},
+                                   current=None, pruned=False, resource=None))
+        return problems
 
     def _plan_prune(self, plural, resource):
         declared = set(str(e[resource.identity]).lower() for e in self.document.get(plural) or [])
@@ -175,7 +214,7 @@ class Plan:
 
     # -- applying ----------------------------------------------------------------------------
     def ordered_writes(self):
-        rank = dict((k, i) for i, k in enumerate(ORDER))
+        rank = dict((k, i) for i, k in enumerate(ORDER))  # assets last, their deletions first
         forward = [s for s in self.steps if s['action'] in ('create', 'update')]
         backward = [s for s in self.steps if s['action'] == 'delete']
         forward.sort(key=lambda s: rank[s['kind']])
@@ -188,8 +227,11 @@ class Plan:
         while pending:
             step = pending[0]
             try:
-                reconcile(self.client, step['resource'], step['params'], check_mode=False,
-                          current=step['current'], fetched=True)
+                if step['kind'] == 'assets':
+                    ensure_asset(self.client, step['params'], check_mode=False)
+                else:
+                    reconcile(self.client, step['resource'], step['params'], check_mode=False,
+                              current=step['current'], fetched=True)
             except (ProGetError, ValidationError) as e:
                 report = dict(applied=[self.public(s, 'applied') for s in applied],
                               failed_object=dict(self.public(step, 'failed'), error=str(e)),

@@ -207,8 +207,7 @@ plan:
       type: int
 '''
 
-from ansible_collections.cac.proget.plugins.module_utils.assets import (
-    CACHE_TYPES, DEFAULT_PART_SIZE, ensure_absent, ensure_directory, ensure_file)
+from ansible_collections.cac.proget.plugins.module_utils.assets import ARGUMENT_SPEC, ensure_asset
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
 from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError
 from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
@@ -216,37 +215,12 @@ from ansible_collections.cac.proget.plugins.module_utils.module import ProGetMod
 
 def main():
     module = ProGetModule(
-        argument_spec=dict(
-            feed=dict(type='str', required=True),
-            path=dict(type='str', required=True),
-            state=dict(type='str', default='present', choices=['present', 'directory', 'absent']),
-            src=dict(type='path'),
-            content=dict(type='str'),
-            content_type=dict(type='str'),
-            user_metadata=dict(type='dict'),
-            metadata_mode=dict(type='str', default='update', choices=['update', 'replace']),
-            cache_header=dict(type='dict', options=dict(
-                type=dict(type='str', required=True, choices=list(CACHE_TYPES)),
-                value=dict(type='raw'))),
-            force=dict(type='bool', default=False),
-            part_size=dict(type='int', default=DEFAULT_PART_SIZE),
-            delete=dict(type='bool', default=False),
-            recursive=dict(type='bool', default=False),
-        ),
+        argument_spec=ARGUMENT_SPEC,
         mutually_exclusive=[('src', 'content')],
         supports_check_mode=True,
     )
-    p = module.params
-    state = p['state']
     try:
-        if state == 'present':
-            result = ensure_file(module.client, p, module.check_mode)
-        elif state == 'directory':
-            if p['content'] is not None:
-                raise ValidationError("asset '%s': content cannot be used with state directory" % p['path'])
-            result = ensure_directory(module.client, p, module.check_mode)
-        else:
-            result = ensure_absent(module.client, p, module.check_mode)
+        result = ensure_asset(module.client, module.params, module.check_mode)
     except (ProGetError, ValidationError) as e:
         module.fail_error(e)
     diff = result.pop('diff')

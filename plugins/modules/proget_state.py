@@ -42,6 +42,14 @@ options:
       - Feeds and asset directories; each item takes the options of M(cac.proget.proget_feed).
     type: list
     elements: dict
+  assets:
+    description:
+      - Asset files and folders; each item takes the options of M(cac.proget.proget_asset) (C(feed),
+        C(path), C(state), C(src) or C(content), metadata, cache header...).
+      - Applied after every other kind (their asset directories first), files uploaded only when their
+        hash differs; in check mode each is planned with the same logic.
+    type: list
+    elements: dict
   prune:
     description:
       - Kinds whose objects that the document does not declare are deleted, for example V([feeds]).
@@ -161,13 +169,14 @@ from ansible_collections.cac.proget.plugins.module_utils.state import Plan, Stat
 
 def main():
     names = list(kinds())
-    spec = dict((plural, dict(type='list', elements='dict')) for plural in names)
+    spec = dict((plural, dict(type='list', elements='dict')) for plural in names + ['assets'])
     spec.update(prune=dict(type='list', elements='str', choices=names, default=[]),
                 prune_protect=dict(type='list', elements='str', default=[]))
     module = ProGetModule(argument_spec=spec, supports_check_mode=True)
     if not HAS_JSONSCHEMA:
         module.fail_json(msg=missing_required_lib('jsonschema'), exception=JSONSCHEMA_IMPORT_ERROR)
-    document = dict((plural, module.params[plural]) for plural in names if module.params[plural] is not None)
+    document = dict((plural, module.params[plural]) for plural in names + ['assets']
+                    if module.params[plural] is not None)
     plan = Plan(module.client, document, module.params['prune'], module.params['prune_protect'])
     try:
         plan.build()

@@ -236,3 +236,12 @@ def test_large_upload_is_streamed_and_logged(files, sim):
     assert entry["write"] is True and entry["status"] == 201
     state = json.dumps(sim.state())
     assert "large.bin" in state and "zzzz" not in state   # content on disk, not in the database
+
+
+def test_json_file_upload_keeps_its_content(files):
+    # auth looks for API_Key in JSON bodies; the file content must survive that read
+    body = b'{"x": 1, "API_Key": "not-a-key"}'
+    r = files.post(E + "content/app.json", data=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 201
+    assert files.get(E + "content/app.json").content == body
+    assert meta(files, "app.json")["size"] == len(body)

@@ -161,3 +161,40 @@ def test_300_objects_converge_and_a_noop_is_one_list_request(sim, run_play):
     second = run_play(STATE_PLAY, extra_vars={'doc': doc}).task('state')['result']
     assert second['summary'] == {'create': 0, 'update': 0, 'delete': 0, 'unchanged': 300}
     assert len(sim.log()) == 1 and sim.writes() == []
+
+
+def test_assets_are_applied_after_their_asset_directory(sim, run_play, tmp_path):
+    folder = tmp_path / 'bundle'
+    (folder / 'sub').mkdir(parents=True)
+    (folder / 'a.txt').write_text('alpha')
+    (folder / 'sub' / 'b.txt').write_text('beta')
+    doc = {'feeds': [{'name': 'files', 'type': 'asset'}],
+           'assets': [{'feed': 'files', 'path': 'config/app.json', 'content': '{"x": 1}',
+                       'content_type': 'application/json'},
+                      {'feed': 'files', 'path': 'bundle', 'state': 'directory', 'src': str(folder)}]}
+    plan = run_play(STATE_PLAY_ASSETS, extra_vars={'doc': doc}, check=True).task('state')['result']
+    assert [(s['kind'], s['name'], s['action']) for s in plan['plan']] == [
+        ('feeds', 'files', 'create'), ('assets', 'files/config/app.json', 'create'), ('assets', 'files/bundle', 'create')]
+    assert sim.writes() == []
+    run_play(STATE_PLAY_ASSETS, extra_vars={'doc': doc})
+    content = sim.api('GET', 'endpoints/files/content/config/app.json')
+    assert content.status_code == 200, (content.status_code, content.text, sim.log())
+    assert content.text == '{"x": 1}'
+    assert sim.api('GET', 'endpoints/files/content/bundle/sub/b.txt').text == 'beta'
+    sim.clear_log()
+    again = run_play(STATE_PLAY_ASSETS, extra_vars={'doc': doc}).task('state')['result']
+    assert not again['changed'] and sim.writes() == []
+    (folder / 'a.txt').write_text('alpha 2')
+    changed = run_play(STATE_PLAY_ASSETS, extra_vars={'doc': doc}, check=True).task('state')['result']
+    assert [(s['name'], s['action']) for s in changed['plan'] if s['action'] != 'none'] == [('files/bundle', 'update')]
+
+
+STATE_PLAY_ASSETS = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: state
+      cac.proget.proget_state:
+        feeds: "{{ doc.feeds }}"
+        assets: "{{ doc.assets }}"
+'''

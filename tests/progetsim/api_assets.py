@@ -311,7 +311,7 @@ def multipart_upload(req, feed, path):
     for i, (o, s) in up["parts"].items():
         if int(i) != index and o < offset + part and offset < o + s:
             raise bad_request("Part %d overlaps part %s." % (index, i))
-    stream = req.body_stream or io.BytesIO(req.body)
+    stream = req.stream()
     written = 0
     with open(up["file"], "r+b") as f:
         f.seek(offset)

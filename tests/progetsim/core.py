@@ -16,6 +16,7 @@ Optional module attributes:
   ``DEFAULT_SETTINGS``: list of dicts merged into the settings table (see api_settings).
   ``NATIVE_METHODS``: dict name -> callable(req, args) for /api/json/{Method}.
 """
+import io
 import json
 import re
 from urllib.parse import parse_qs
@@ -173,6 +174,13 @@ class Request(object):
         if self._body is None:
             self._body = self.body_stream.read_all()
         return self._body
+
+    def stream(self):
+        """A reader of the body: the socket stream, or the bytes if something already read them
+        (e.g. auth looking for ``API_Key`` in a JSON body)."""
+        if self._body is None and self.body_stream is not None:
+            return self.body_stream
+        return io.BytesIO(self.body)
 
     def header(self, name, default=None):
         v = self.headers.get(name)

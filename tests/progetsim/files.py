@@ -76,16 +76,7 @@ def save_stream(sim, read, expected=None):
 
 def save_body(req):
     """The request body into a new blob (streamed)."""
-    if req.body_stream is not None:
-        return save_stream(req.sim, req.body_stream.read, expected=None)
-    data = req.body
-    pos = [0]
-
-    def read(n):
-        chunk = data[pos[0]:pos[0] + n]
-        pos[0] += len(chunk)
-        return chunk
-    return save_stream(req.sim, read)
+    return save_stream(req.sim, req.stream().read, expected=None)
 
 
 def hash_file(path):
