@@ -187,6 +187,12 @@ class ProGetClient:
             text = text.replace(secret, '********')
         return text
 
+    def add_secret(self, value):
+        """Scrub ``value`` too from every message (a connector password, a secret setting)."""
+        if value not in (None, '') and str(value) not in self._secrets:
+            self._secrets.append(str(value))
+            self._secrets.sort(key=len, reverse=True)
+
     def url_for(self, path):
         return self.base_url + path.lstrip('/')
 

@@ -15,7 +15,8 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError, quote_name
+from ansible_collections.cac.proget.plugins.module_utils.client import (
+    CONNECTION_ARGUMENT_SPEC, ProGetError, quote_name)
 
 
 WRITE_ONLY_MARK = '<write-only>'
@@ -181,12 +182,42 @@ class Resource:
     known = None
 
     # -- declarations ------------------------------------------------------------------------
+    def option_name(self, field_name):
+        """The module option of a field.
+
+        A field whose name is also a connection option (a connector's ``url``, ``username``,
+        ``password``, ``timeout``) is offered by single-object modules as ``<kind>_<field>``
+        (``connector_url``) so that it never mixes with the connection to ProGet (module_defaults,
+        PROGET_* environment variables). Field names themselves (the state document) are unchanged.
+        """
+        if field_name in CONNECTION_ARGUMENT_SPEC:
+            return '%s_%s' % (self.kind, field_name)
+        return field_name
+
     def argument_spec(self):
+        """Options by field name: an entry of the state document."""
         spec = {self.identity: dict(type='str', required=True),
                 'state': dict(type='str', default='present', choices=['present', 'absent'])}
         for name, field in self.fields.items():
             spec[name] = field.argument_spec()
         return spec
+
+    def module_argument_spec(self):
+        """Options of the single-object module (fields renamed by :meth:`option_name`)."""
+        return dict((self.option_name(k) if k in self.fields else k, v) for k, v in self.argument_spec().items())
+
+    def params_from_options(self, options):
+        """Module parameters -> field-named parameters (see :meth:`option_name`)."""
+        params = dict(options)
+        for name in self.fields:
+            option = self.option_name(name)
+            if option != name:
+                params[name] = options.get(option)
+        return params
+
+    def options_view(self, view):
+        """Field-named dict (a diff side) -> module option names."""
+        return dict((self.option_name(k) if k in self.fields else k, v) for k, v in view.items())
 
     def ident_of(self, obj):
         return obj.get(self.identity_api)
@@ -225,6 +256,17 @@ class Resource:
 
     def preflight(self, client, params, changes, current):
         """Checks that need the server (e.g. referenced objects exist), before any write."""
+
+    def before_delete(self, client, ident, current, check_mode):
+        """Work needed before deleting (e.g. detach references); reads only in check mode.
+
+        Returns a dict added to the outcome as ``extra`` (reported by the module), or None.
+        """
+        return None
+
+    def warnings(self, client, params):
+        """Warnings for the user after a run (e.g. a setting the server edition ignores)."""
+        return []
 
     def create_payload(self, params, desired):
         payload = {self.identity_api: params[self.identity]}
@@ -314,16 +356,23 @@ def reconcile(client, resource, params, check_mode=False, current=None, fetched=
     if state == 'absent':
         if current is None:
             return _outcome(resource, 'none', None, None, {}, params)
+        try:
+            extra = resource.before_delete(client, ident, current, check_mode)
+        except ProGetError as e:
+            raise _on_object(resource, ident, 'delete', e)
         if not check_mode:
             _write(client, resource, 'delete', ident, None, current)
-        return _outcome(resource, 'delete', current, None, {}, params)
+        outcome = _outcome(resource, 'delete', current, None, {}, params)
+        if extra:
+            outcome['extra'] = extra
+        return outcome
 
     if current is None:
         missing = [name for name, field in resource.fields.items()
                    if field.required_on_create and params.get(name) is None]
         if missing:
             raise ValidationError('%s does not exist; to create it, set %s'
-                                  % (resource.label(ident), ', '.join(missing)))
+                                  % (resource.label(ident), ', '.join(resource.option_name(m) for m in missing)))
         changes = resource.changes(params, None)
         resource.preflight(client, params, changes, None)
         payload = resource.create_payload(params, changes)

@@ -45,6 +45,9 @@ class ProGetModule(AnsibleModule):
                     warn=self.warn)
             except ProGetError as e:
                 self.fail_json(msg=str(e))
+            # Every no_log value (a connector password, a secret setting) is scrubbed from errors.
+            for value in self.no_log_values:
+                self._client.add_secret(value)
         return self._client
 
     def fail_error(self, error, **result):
@@ -60,13 +63,18 @@ class ProGetModule(AnsibleModule):
 
     def run_resource(self, resource, key, force_write_only=False):
         """The whole life of a single-object module: reconcile and exit."""
+        params = resource.params_from_options(self.params)
         try:
-            outcome = reconcile(self.client, resource, self.params, check_mode=self.check_mode,
+            outcome = reconcile(self.client, resource, params, check_mode=self.check_mode,
                                 force_write_only=force_write_only)
+            for warning in resource.warnings(self.client, params):
+                self.warn(warning)
         except (ProGetError, ValidationError) as e:
             self.fail_error(e)
         result = dict(changed=outcome['changed'], action=outcome['action'])
+        result.update(outcome.get('extra') or {})
         result[key] = outcome['object'] or {}
         if self._diff:
-            result['diff'] = outcome['diff']
+            result['diff'] = dict((side, resource.options_view(view))
+                                  for side, view in outcome['diff'].items())
         self.exit_json(**result)

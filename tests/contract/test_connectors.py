@@ -1,6 +1,8 @@
 """Connectors API (proget-api.md §3)."""
 import pytest
 
+from conftest import FORBIDDEN
+
 C = "api/management/connectors/"
 REQUIRED = ("name", "url", "feedType")
 
@@ -92,3 +94,54 @@ def test_feed_key_cannot_use_connectors(client, sim):
     assert client.get(C + "list", key=s).status_code == 200
     assert client.post(C + "create", key=s, json={"name": "x", "feedType": "nuget",
                                                   "url": "https://x"}).status_code == 201
+
+
+def test_errors_are_plain_text(client, sim):
+    client.create_connector("t")
+    for r in (client.get(C + "get/nope"), client.post(C + "update/t", json={"url": "ftp.example.com"}),
+              client.post(C + "update/t", json={"feedType": "nugget"}),
+              client.post(C + "update/t", json={"filters": ["a", 1]})):
+        assert r.status_code in (400, 404) and r.text
+        assert r.headers["Content-Type"].startswith("text/plain")
+    assert client.get(C + "get/t").json()["url"] == "https://api.nuget.org/v3/index.json"
+    sim.config(anonymous="none")
+    r = client.post(C + "delete/t")
+    assert r.status_code == 403 and r.text == FORBIDDEN
+
+
+def test_password_write_only_and_kept_on_update(client, sim):
+    client.create_connector("p", username="u", password="planted-pw-123")
+    client.post(C + "update/p", json={"timeout": 5})
+    for r in (client.get(C + "get/p"), client.get(C + "list")):
+        assert "planted-pw-123" not in r.text and "password" not in r.text
+    assert sim.state()["connector"][0]["password"] == "planted-pw-123"
+    client.post(C + "update/p", json={"password": "new-pw"})
+    assert sim.state()["connector"][0]["password"] == "new-pw"
+
+
+def test_delete_in_use_detaches_by_default_or_is_refused(client, sim):
+    client.create_connector("a")
+    client.create_connector("b")
+    client.create_feed("f1", connectors=["a", "b"])
+    client.create_feed("f2", connectors=["A"])
+    assert client.request("DELETE", C + "delete/a").status_code == 200
+    assert client.get("api/management/feeds/get/f1").json()["connectors"] == ["b"]
+    assert client.get("api/management/feeds/get/f2").json()["connectors"] == []
+    sim.config(connector_in_use="refuse")
+    r = client.post(C + "delete/b")
+    assert r.status_code == 400 and "f1" in r.text and r.headers["Content-Type"].startswith("text/plain")
+    assert [c["name"] for c in client.get(C + "list").json()] == ["b"]
+    client.post("api/management/feeds/update/f1", json={"connectors": []})
+    assert client.post(C + "delete/b").status_code == 200
+    assert client.get(C + "list").json() == []
+
+
+def test_feed_with_unknown_connector_422_nothing_written(client, sim):
+    client.create_connector("known")
+    client.create_feed("f", connectors=["known"])
+    sim.clear_log()
+    r = client.post("api/management/feeds/update/f", json={"connectors": ["known", "unknown"]})
+    assert r.status_code == 422 and "unknown" in r.text
+    assert r.headers["Content-Type"].startswith("text/plain")
+    assert client.get("api/management/feeds/get/f").json()["connectors"] == ["known"]
+    assert [e for e in sim.log() if e["write"]] == []

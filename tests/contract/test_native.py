@@ -114,3 +114,47 @@ def test_key_carriers_and_permission(client, sim):
     assert r.status_code == 200
     feeds = client.create_key(key=SYSTEM_KEY, type="System", systemApis=["feeds"])["key"]
     assert client.get(N + "Feeds_GetFeeds", key=feeds).status_code == 403
+
+
+def test_connector_methods_take_query_form_and_json_arguments(client):
+    # query string
+    r = client.post(N + "Connectors_CreateOrUpdateConnector?Connector_Name=q&FeedType_Name=npm"
+                    "&Connector_Url=https://registry.npmjs.org&MetadataCache_Enabled_Indicator=Y"
+                    "&MetadataCache_Minutes=5&MetadataCache_Count=7")
+    assert r.status_code == 200
+    qid = r.json()
+    # form fields
+    r = client.post(N + "Connectors_CreateOrUpdateConnector", data={
+        "Connector_Name": "form", "FeedType_Name": "PyPI", "Connector_Url": "https://pypi.org/simple",
+        "Filter_Csv": "requests,!evil*"})
+    assert r.status_code == 200
+    c = client.get("api/management/connectors/get/q").json()
+    assert (c["metadataCacheEnabled"], c["metadataCacheMinutes"], c["metadataCacheCount"]) == (True, 5, 7)
+    assert client.get("api/management/connectors/get/form").json()["filters"] == ["requests", "!evil*"]
+    row = client.get(N + "Connectors_GetConnector", params={"Connector_Id": qid}).json()
+    assert set(row) >= {"Connector_Id", "Connector_Name", "FeedType_Name", "Connector_Url", "Filter_Csv",
+                        "User_Name", "Timeout_Period", "MetadataCache_Enabled_Indicator",
+                        "MetadataCache_Minutes", "MetadataCache_Count"}
+    assert "Password_Bytes" not in row and row["MetadataCache_Enabled_Indicator"] is True
+    # unknown id: no output, empty body
+    r = client.get(N + "Connectors_GetConnector?Connector_Id=9999")
+    assert r.status_code == 200 and r.text == ""
+    # errors are text naming the argument
+    r = client.post(N + "Connectors_CreateOrUpdateConnector", json={"Connector_Name": "x", "FeedType_Name": "npm"})
+    assert r.status_code == 400 and "Connector_Url" in r.text
+    r = client.post(N + "Connectors_GetConnector", json={"Connector_Id": "abc"})
+    assert r.status_code == 400 and "Connector_Id" in r.text
+    # delete detaches it from feeds, form argument
+    client.create_feed("uses", "npm", connectors=["q"])
+    assert client.post(N + "Connectors_DeleteConnector", data={"Connector_Id": str(qid)}).status_code == 200
+    assert client.get("api/management/feeds/get/uses").json()["connectors"] == []
+    assert [c["name"] for c in client.get("api/management/connectors/list").json()] == ["form"]
+
+
+def test_license_methods_query_and_form(client):
+    client.post("api/licenses/add", json={"code": "Apache-2.0", "title": "Apache"})
+    data = client.get(N + "Licenses_GetLicenses?key=" + SYSTEM_KEY).json()
+    assert set(data) == {"Licenses", "LicenseUrls"}
+    lid = data["Licenses"][0]["License_Id"]
+    assert client.post(N + "Licenses_DeleteLicense", data={"License_Id": str(lid)}).status_code == 200
+    assert client.get(N + "Licenses_GetLicenses").json()["Licenses"] == []

@@ -23,8 +23,11 @@ def _connector(sim, name, feed_type='nuget', url='https://api.nuget.org/v3/index
             json={'name': name, 'feedType': feed_type, 'url': url}, expect=(200, 201))
 
 
-def _feed(sim, name, feed_type):
-    sim.api('POST', 'api/management/feeds/create', json={'name': name, 'feedType': feed_type}, expect=(200, 201))
+def _feed(sim, name, feed_type, connectors=None):
+    body = {'name': name, 'feedType': feed_type}
+    if connectors:
+        body['connectors'] = connectors
+    sim.api('POST', 'api/management/feeds/create', json=body, expect=(200, 201))
 
 
 def _upack(name, version, group=None):
@@ -80,10 +83,36 @@ SETUP = {
     'proget_feed': lambda sim: (_connector(sim, 'nuget.org'), _feed(sim, 'legacy-nuget', 'nuget'),
                                 _feed(sim, 'old-feed', 'npm')),
     'proget_feed_info': lambda sim: _feed(sim, 'internal-nuget', 'nuget'),
+    'proget_connector': lambda sim: (_connector(sim, 'old-connector', 'npm', 'https://registry.npmjs.org'),
+                                     _feed(sim, 'uses-old', 'npm', ['old-connector'])),
+    'proget_connector_info': lambda sim: (_connector(sim, 'nuget.org'),
+                                          _feed(sim, 'internal-nuget', 'nuget', ['nuget.org'])),
+}
+
+
+def _connector_examples_done(sim):
+    names = sorted(c['name'] for c in sim.api('GET', 'api/management/connectors/list').json())
+    assert names == ['nuget.org', 'partner-npm']
+    assert sim.api('GET', 'api/management/feeds/get/uses-old').json()['connectors'] == []
+    assert sim.api('GET', 'api/management/feeds/get/npm-internal').json()['connectors'] == ['partner-npm']
+
+
+def _settings_examples_done(sim):
+    values = dict((x['name'], x['value']) for x in sim.api('GET', 'api/settings/list?showAll=True').json())
+    assert values['Web.BaseUrl'] == 'https://proget.example.com/' and values['FeedRetentionDryRun'] == 'True'
+    assert values['Licensing.Key'] == 'EXAMPLE-LICENSE-KEY'
+
+
+# module name -> function(sim) asserting what the EXAMPLES did (where it is easy to state)
+AFTER = {
+    'proget_connector': _connector_examples_done,
+    'proget_setting': _settings_examples_done,
+    'proget_native_api': lambda sim: sim.api('GET', 'api/management/feeds/get/native-nuget', expect=200),
 }
 
 # variables the EXAMPLES use
-VARS = {'proget_api_key': 'examples-key'}
+VARS = {'proget_api_key': 'examples-key', 'partner_npm_token': 'examples-token',
+        'proget_license_key': 'EXAMPLE-LICENSE-KEY'}
 
 
 def examples_of(path):
@@ -120,3 +149,5 @@ def test_examples_run(path, sim_factory, play_runner):
     result = play_runner(sim=sim)(yaml.safe_dump(play, sort_keys=False))
     assert result.rc == 0
     assert result.results, 'no task ran'
+    if module in AFTER:
+        AFTER[module](sim)

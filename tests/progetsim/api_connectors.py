@@ -69,7 +69,12 @@ def create_connector(store, body):
     return store.insert("connector", rec, name=name)
 
 
-def delete_connector(store, rec):
+def delete_connector(store, rec, in_use="detach"):
+    users = [f["name"] for f in store.all("feed")
+             if any(n.lower() == rec["name"].lower() for n in f.get("connectors") or [])]
+    if users and in_use == "refuse":
+        raise bad_request("Connector %s cannot be deleted because it is used by these feeds: %s."
+                          % (rec["name"], ", ".join(users)))
     for feed in store.all("feed"):
         names = feed.get("connectors") or []
         kept = [n for n in names if n.lower() != rec["name"].lower()]
@@ -106,7 +111,7 @@ def update_route(req, name):
 
 def delete_route(req, name):
     req.require("connectors")
-    delete_connector(req.store, get_or_404(req.store, name))
+    delete_connector(req.store, get_or_404(req.store, name), req.sim.config["connector_in_use"])
     return empty()
 
 
@@ -189,7 +194,7 @@ def n_create_or_update(req, args):
 def n_delete_connector(req, args):
     rec = req.store.get("connector", args.require_int("Connector_Id"))
     if rec is not None:
-        delete_connector(req.store, rec)
+        delete_connector(req.store, rec, req.sim.config["connector_in_use"])
     return None
 
 

@@ -26,6 +26,9 @@ DEFAULT_CONFIG = {
     "drop_after_write": 0,
     "latency_ms": 0,
     "unlicensed": False,
+    # Deleting a connector that feeds use is undocumented (proget-api.md 14.31): "detach" removes
+    # it from those feeds, "refuse" answers 400 and changes nothing.
+    "connector_in_use": "detach",
 }
 SECRET_QUERY_NAMES = {"key", "api_key", "password", "value"}
 
@@ -56,6 +59,10 @@ def validate_config(changes):
             v = str(v).lower()
             if v not in ("plain", "hashed"):
                 raise HttpError(400, "key_storage must be plain or hashed")
+        elif k == "connector_in_use":
+            v = str(v).lower()
+            if v not in ("detach", "refuse"):
+                raise HttpError(400, "connector_in_use must be detach or refuse")
         elif k == "unlicensed":
             if not isinstance(v, bool):
                 raise HttpError(400, "unlicensed must be a boolean")

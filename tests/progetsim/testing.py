@@ -143,7 +143,7 @@ class SimProcess(object):
 
     def config(self, **changes):
         """Change runtime options (version, edition, anonymous, key_storage, fail_every,
-        drop_every, drop_after_write, latency_ms, unlicensed); returns the new config."""
+        drop_every, drop_after_write, latency_ms, unlicensed, connector_in_use); returns the new config."""
         return self._control("POST", "/config", changes)
 
     def reset(self):

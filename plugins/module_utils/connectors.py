@@ -1,0 +1,95 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) cac.proget contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Connectors: /api/management/connectors (proget-api.md section 3)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.cac.proget.plugins.module_utils.client import quote_name
+from ansible_collections.cac.proget.plugins.module_utils.engine import (
+    Field, Resource, ValidationError, lower)
+from ansible_collections.cac.proget.plugins.module_utils.feeds import FEED_TYPES, validate_name
+
+
+URL_RE = re.compile(r'^https?://[^/\s]+', re.IGNORECASE)
+FEEDS_PATH = 'api/management/feeds'
+
+
+def _url(value):
+    """URLs compare without a trailing slash (ProGet keeps what it was given)."""
+    return value.rstrip('/') if isinstance(value, str) else value
+
+
+class ConnectorResource(Resource):
+    kind = 'connector'
+    plural = 'connectors'
+    base_path = 'api/management/connectors'
+    fields = dict(
+        type=Field('feedType', normalize=lower, required_on_create=True),
+        url=Field(normalize=_url, required_on_create=True),
+        username=Field(nullable=True),
+        password=Field(no_log=True, write_only=True),
+        timeout=Field(type='int', minimum=0),
+        filters=Field(type='list', elements='raw'),
+        metadata_cache_enabled=Field(type='bool'),
+        metadata_cache_minutes=Field(type='int', minimum=0),
+        metadata_cache_count=Field(type='int', minimum=0),
+    )
+
+    def label(self, ident):
+        return "connector '%s'" % ident
+
+    def validate(self, params, current):
+        name = params['name']
+        validate_name(self.kind, name)
+        if len(name) > 100:
+            raise ValidationError("connector '%s': name must be at most 100 characters" % name)
+        kind = params.get('type')
+        if kind is not None and kind.lower() not in FEED_TYPES:
+            raise ValidationError("connector '%s': %s %r is not a ProGet feed type; use one of: %s"
+                                  % (name, self.option_name('type'), kind, ', '.join(FEED_TYPES)))
+        url = params.get('url')
+        if url is not None and not URL_RE.match(url):
+            raise ValidationError("connector '%s': %s %r must be an absolute http:// or https:// URL"
+                                  % (name, self.option_name('url'), url))
+        for option in ('timeout', 'metadata_cache_minutes', 'metadata_cache_count'):
+            value = params.get(option)
+            if value is not None and value < 0:
+                raise ValidationError("connector '%s': %s must not be negative, got %s"
+                                      % (name, self.option_name(option), value))
+        for index, item in enumerate(params.get('filters') or []):
+            if not isinstance(item, str) or not item.strip():
+                raise ValidationError("connector '%s': filters[%d] must be a non-empty string (a package name "
+                                      "pattern, '!' to block), got %r; quote it in YAML"
+                                      % (name, index, item))
+
+    # Deleting a connector that feeds still use is undocumented (proget-api.md 14.31): detach
+    # it from those feeds first, so the result is the same whatever ProGet would do.
+    def feeds_using(self, client, ident):
+        out = []
+        for feed in client.get_json(FEEDS_PATH + '/list') or []:
+            names = feed.get('connectors') or []
+            if any(self.same_ident(n, ident) for n in names):
+                out.append((feed.get('name'), [n for n in names if not self.same_ident(n, ident)]))
+        return out
+
+    def before_delete(self, client, ident, current, check_mode):
+        using = self.feeds_using(client, ident)
+        if not check_mode:
+            for feed, kept in using:
+                client.post_json('%s/update/%s' % (FEEDS_PATH, quote_name(feed)), {'connectors': kept})
+        return {'detached_from': [feed for feed, dummy in using]}
+
+    def warnings(self, client, params):
+        if (client.edition or '').lower() != 'free':
+            return []
+        ignored = [option for option in ('filters', 'metadata_cache_enabled', 'metadata_cache_minutes',
+                                         'metadata_cache_count') if params.get(option) not in (None, [], False)]
+        if not ignored:
+            return []
+        return ["connector '%s': ProGet Free saves %s but ignores them (paid editions only)"
+                % (params['name'], ', '.join(ignored))]
