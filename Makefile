@@ -12,6 +12,8 @@
 #   make docs-lint     antsibull-docs lint-collection-docs --plugin-docs
 #   make lint          ansible-lint (production profile) + antsibull-changelog lint
 #   make packaging     galaxy tarball contents, install it and run the demo play, EE, AWX files
+#   make docker-test   pytest tests/docker: the proget_server role against a real Docker engine
+#                      (root; starts Debian's docker.io daemon if none runs; .venv/docker)
 #   make test          all of the above, suites in parallel (JOBS=4), summary, fails if any fails
 #   make demo          sim on :8624 + examples/site.yml twice; the 2nd run must be changed=0
 #   make schema        write schemas/proget_state.schema.json from the code (a unit test checks it)
@@ -40,12 +42,12 @@ export JOBS
 
 PYTEST = mkdir -p build/tmp && $(1)/bin/python -m pytest --basetemp=build/tmp/$(2) $(PYTEST_ARGS)
 
-.PHONY: help venv venv-tools $(addprefix venv-core-,$(SANITY_CORES)) collection unit contract \
+.PHONY: help venv venv-tools venv-docker $(addprefix venv-core-,$(SANITY_CORES)) collection unit contract \
         integration $(addprefix integration-,$(CORES)) sanity $(addprefix sanity-,$(SANITY_CORES)) \
-        doc-check docs docs-lint lint packaging changelog test demo schema build clean distclean
+        doc-check docs docs-lint lint packaging changelog docker-test test demo schema build clean distclean
 
 help:
-	@sed -n '2,23p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,24p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- environments
 venv:
@@ -56,6 +58,10 @@ $(addprefix venv-core-,$(SANITY_CORES)): venv-core-%:
 
 venv-tools:
 	@scripts/venv.sh tools
+
+# ansible-core 2.19 + the `ansible` package (community.docker, ansible.windows; no Galaxy here)
+venv-docker:
+	@scripts/venv.sh docker
 
 collection:
 	@mkdir -p build/collections/ansible_collections/cac
@@ -101,10 +107,13 @@ packaging: venv-tools venv-core-2.19 collection
 changelog: venv-tools
 	.venv/tools/bin/antsibull-changelog generate
 
+docker-test: venv-docker collection
+	CAC_ANSIBLE_VENV=.venv/docker $(call PYTEST,.venv/docker,docker) --durations=5 tests/docker
+
 # venvs and the symlink first (serially: no two jobs build the same venv), then every
 # independent suite in parallel, longest first.
-test: venv venv-tools $(addprefix venv-core-,$(SANITY_CORES)) collection
-	@scripts/run-suites.sh $(addprefix integration-,$(CORES)) sanity packaging docs lint docs-lint unit contract doc-check
+test: venv venv-docker venv-tools $(addprefix venv-core-,$(SANITY_CORES)) collection
+	@scripts/run-suites.sh docker-test $(addprefix integration-,$(CORES)) sanity packaging docs lint docs-lint unit contract doc-check
 
 # ---------------------------------------------------------------- demo / build
 demo: venv-core-$(CORE) collection

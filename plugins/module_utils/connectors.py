@@ -40,8 +40,13 @@ class ConnectorResource(Resource):
         metadata_cache_count=Field(type='int', minimum=0),
     )
 
+    extra_options = dict(update_password=dict(type='str', default='on_create', choices=['on_create', 'always']))
+
     def label(self, ident):
         return "connector '%s'" % ident
+
+    def forces_write_only(self, params):
+        return params.get('update_password') == 'always'
 
     def validate(self, params, current):
         name = params['name']

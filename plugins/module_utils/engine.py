@@ -60,14 +60,21 @@ class Field:
     schema; ``normalize`` maps an API value to its comparable form; ``suboptions`` describe the
     dicts of a ``list``/``dict`` field (keys are snake_case options mapped to camelCase);
     ``write_only`` fields are never read back (secrets): they are sent on create and only when the
-    caller forces them on update; ``sub_default`` is the value ProGet assumes for a missing
-    sub-key (e.g. false for a retention rule boolean).
+    caller forces them on update; ``compare_if_shown`` makes a write-only field compared after all
+    when the server does return a value for it (e.g. an API key's secret with plain-text storage);
+    ``returned_once`` marks a secret the server sends back only in the create response (the
+    engine hands it to the module as ``outcome['secrets']``, never in the object or the diff);
+    ``sub_default`` is the value ProGet assumes for a missing sub-key (e.g. false for a retention
+    rule boolean).
     """
 
     def __init__(self, api=None, type='str', elements=None, choices=None, no_log=False,
                  write_only=False, normalize=None, suboptions=None, required_on_create=False,
-                 sub_default=None, description=None, nullable=False, minimum=None, maximum=None):
+                 sub_default=None, description=None, nullable=False, minimum=None, maximum=None,
+                 compare_if_shown=False, returned_once=False):
         self.api = api
+        self.compare_if_shown = compare_if_shown
+        self.returned_once = returned_once
         self.type = type
         self.elements = elements
         self.choices = choices
@@ -177,9 +184,33 @@ class Resource:
     identity_api = 'name'  # its ProGet JSON name
     base_path = None       # e.g. 'api/management/feeds'
     fields = {}
+    # True for kinds ProGet cannot update (API keys): any difference is applied by deleting the
+    # object and creating it again (``replace()``); the action is then ``replace``.
+    replace_on_change = False
     # plural -> set of lower-case names that exist (or will, once a state document is applied);
     # set by proget_state so preflight checks need no extra request. None: ask the server.
     known = None
+    # Options that steer how fields are written rather than fields (e.g. update_password).
+    extra_options = {}
+    # Whether proget_state may delete undeclared objects of this kind.
+    prunable = True
+
+    def secret_values(self, entry):
+        """The secret values of one state-document entry (masked everywhere by proget_state)."""
+        return [entry.get(name) for name, field in self.fields.items() if field.no_log and entry.get(name)]
+
+    def forces_write_only(self, params):
+        """Whether write-only fields are sent even when the object exists (update_password)."""
+        return False
+
+    def forces_replace(self, params):
+        """Whether an existing object is re-created even without a difference (rotate)."""
+        return False
+
+    def export_entry(self, obj):
+        """A live object as a state-document entry, and the names of the values left out."""
+        entry = dict((k, v) for k, v in self.view(obj).items() if v is not None)
+        return entry, [name for name, field in self.fields.items() if field.write_only or field.no_log]
 
     # -- declarations ------------------------------------------------------------------------
     def option_name(self, field_name):
@@ -200,6 +231,7 @@ class Resource:
                 'state': dict(type='str', default='present', choices=['present', 'absent'])}
         for name, field in self.fields.items():
             spec[name] = field.argument_spec()
+        spec.update(self.extra_options)
         return spec
 
     def module_argument_spec(self):
@@ -250,6 +282,53 @@ class Resource:
     def delete(self, client, ident, current):
         client.request('DELETE', '%s/delete/%s' % (self.base_path, quote_name(ident)), missing_ok=True)
 
+    def replace(self, client, ident, payload, current, params):
+        """Re-create ``current`` as ``payload`` (kinds with ``replace_on_change``).
+
+        Default order: create the new object first, then delete the old one, so a refused create
+        leaves the old object untouched and working. If deleting the old one then fails, the new
+        one is deleted again (rollback) and the error says so. Kinds whose new object cannot
+        coexist with the old one return True from ``delete_before_create()``.
+        """
+        if self.delete_before_create(params, current):
+            self.delete(client, ident, current)
+            try:
+                return self.create(client, payload)
+            except ProGetError as e:
+                raise _annotated(e, 'the old %s was deleted, but creating the new one failed' % self.kind)
+        created = self.create(client, payload)
+        try:
+            self.delete(client, ident, current)
+        except ProGetError as e:
+            try:
+                self.delete(client, ident, created or {})
+            except ProGetError as again:
+                raise _annotated(e, 'the new %s was created, but deleting the old one failed, and so did '
+                                    'deleting the new one again (%s): both exist now'
+                                 % (self.kind, again))
+            raise _annotated(e, 'the new %s was created, but deleting the old one failed; the new one '
+                                'was deleted again, nothing changed' % self.kind)
+        return created
+
+    def delete_before_create(self, params, current):
+        """Order of ``replace()``: False = create the new object first (the default)."""
+        return False
+
+    def replace_payload(self, params, changes, current):
+        """The create payload of the object that replaces ``current``: the current values of the
+        declared fields (left-out options are not managed, so they are carried over), overlaid with
+        what the caller set. Write-only values cannot be carried over (they are never read)."""
+        return self.create_payload(params, self.carried_over(params, current))
+
+    def carried_over(self, params, current):
+        desired = {}
+        for name, field in self.fields.items():
+            api = field.api or snake_to_camel(name)
+            if not field.write_only and (current or {}).get(api) is not None:
+                desired[api] = current[api]
+        desired.update(self.desired_api(params))
+        return dict((k, v) for k, v in desired.items() if v is not None)
+
     # -- hooks -------------------------------------------------------------------------------
     def validate(self, params, current):
         """Raise ValidationError for input ProGet would refuse, before any write."""
@@ -298,7 +377,8 @@ class Resource:
             api = field.api or snake_to_camel(name)
             wanted = field.to_api(value)
             if field.write_only:
-                if current is None or force_write_only:
+                shown = current.get(api) if current and field.compare_if_shown else None
+                if current is None or force_write_only or (shown is not None and shown != wanted):
                     out[api] = wanted
                 continue
             have = current.get(api) if current else None
@@ -335,14 +415,24 @@ def _secret_options(resource, changes):
             if field.write_only and (field.api or snake_to_camel(name)) in changes]
 
 
+def _annotated(error, what):
+    return ProGetError('%s: %s' % (what, error), status=error.status, method=error.method,
+                       path=error.path, body=error.body, uncertain=error.uncertain)
+
+
 def reconcile(client, resource, params, check_mode=False, current=None, fetched=False,
-              force_write_only=False):
+              force_write_only=False, force_replace=False):
     """Bring one object to ``params``; return the outcome dict.
 
     ``current`` may be given (already listed by the caller, e.g. proget_state) with
     ``fetched=True``; otherwise it is read with one GET. The outcome has ``changed``, ``action``
-    (``create``/``update``/``delete``/``none``), ``changes`` (API names -> new values, secrets
-    masked), ``diff`` (before/after in option names) and ``object`` (ProGet's object after).
+    (``create``/``update``/``replace``/``delete``/``none``), ``changes`` (API names -> new
+    values, secrets masked), ``diff`` (before/after in option names), ``object`` (ProGet's object
+    after, secrets removed) and ``secrets`` (option -> value of ``returned_once`` fields the server
+    sent back on a create or replace; empty otherwise).
+
+    ``force_replace`` re-creates an existing object even when nothing differs (e.g. rotating an
+    API key); kinds with ``replace_on_change`` re-create on any difference.
     """
     ident = params[resource.identity]
     state = params.get('state') or 'present'
@@ -377,11 +467,25 @@ def reconcile(client, resource, params, check_mode=False, current=None, fetched=
         resource.preflight(client, params, changes, None)
         payload = resource.create_payload(params, changes)
         after = resource.expected_after(None, dict(payload))
+        written = None
         if not check_mode:
-            after = _write(client, resource, 'create', ident, payload, None) or after
-        return _outcome(resource, 'create', None, after, changes, params)
+            written = _write(client, resource, 'create', ident, payload, None)
+            after = written or after
+        return _outcome(resource, 'create', None, after, changes, params, written)
 
     changes = resource.changes(params, current, force_write_only=force_write_only)
+    if force_replace or (changes and resource.replace_on_change):
+        resource.preflight(client, params, changes, current)
+        payload = resource.replace_payload(params, changes, current)
+        after = resource.expected_after(None, dict(payload))
+        written = None
+        if not check_mode:
+            try:
+                written = resource.replace(client, ident, payload, current, params)
+            except ProGetError as e:
+                raise _on_object(resource, ident, 'replace', e)
+            after = written or after
+        return _outcome(resource, 'replace', current, after, changes, params, written)
     if not changes:
         return _outcome(resource, 'none', current, current, {}, params)
     resource.preflight(client, params, changes, current)
@@ -457,8 +561,13 @@ def _on_object(resource, ident, action, error, then=None):
     return wrapped
 
 
-def _outcome(resource, action, before, after, changes, params):
-    secrets = _secret_options(resource, changes)
+def _outcome(resource, action, before, after, changes, params, written=None):
+    secret_options = _secret_options(resource, changes)
+    returned = {}
+    for name, field in resource.fields.items():
+        value = (written or {}).get(field.api or snake_to_camel(name)) if isinstance(written, dict) else None
+        if field.returned_once and value:
+            returned[name] = value
     masked = {}
     for api, value in changes.items():
         field = _field_by_api(resource, api)
@@ -469,8 +578,9 @@ def _outcome(resource, action, before, after, changes, params):
         name=params[resource.identity],
         changes=masked,
         diff=dict(before=resource.diff_view(before, params) if before is not None else {},
-                  after=resource.diff_view(after, params, secrets) if after is not None else {}),
+                  after=resource.diff_view(after, params, secret_options) if after is not None else {}),
         object=strip_secrets(resource, after if action != 'delete' else None),
+        secrets=returned,
     )
 
 

@@ -21,7 +21,11 @@ class ProGetModule(AnsibleModule):
     ``argument_spec`` is the module's own options; the connection options are added here.
     """
 
-    def __init__(self, argument_spec, mutually_exclusive=None, required_together=None, **kwargs):
+    def __init__(self, argument_spec, mutually_exclusive=None, required_together=None,
+                 nested_secrets=None, **kwargs):
+        # nested_secrets(params) -> secret values inside options Ansible cannot mark no_log itself
+        # (the dicts of a state document); they are masked from the invocation log and every output.
+        self._nested_secrets = nested_secrets
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
         super(ProGetModule, self).__init__(
@@ -32,6 +36,12 @@ class ProGetModule(AnsibleModule):
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         self._client = None
+
+    def _log_invocation(self):
+        # Runs inside AnsibleModule.__init__ right after validation: the first moment params exist.
+        if self._nested_secrets is not None:
+            self.no_log_values.update(str(v) for v in self._nested_secrets(self.params) if v not in (None, ''))
+        super(ProGetModule, self)._log_invocation()
 
     @property
     def client(self):
@@ -61,12 +71,17 @@ class ProGetModule(AnsibleModule):
         result.update(extra)
         self.fail_json(msg=msg, **result)
 
-    def run_resource(self, resource, key, force_write_only=False):
-        """The whole life of a single-object module: reconcile and exit."""
+    def run_resource(self, resource, key, force_write_only=False, force_replace=False):
+        """The whole life of a single-object module: reconcile and exit.
+
+        Secrets the server returned once (``Field(returned_once=True)``, e.g. a generated API
+        key) are returned as top-level results named after their option, and nowhere else; a
+        secret the caller chose is not returned (they have it, and Ansible would mask it anyway).
+        """
         params = resource.params_from_options(self.params)
         try:
             outcome = reconcile(self.client, resource, params, check_mode=self.check_mode,
-                                force_write_only=force_write_only)
+                                force_write_only=force_write_only, force_replace=force_replace)
             for warning in resource.warnings(self.client, params):
                 self.warn(warning)
         except (ProGetError, ValidationError) as e:
@@ -74,6 +89,12 @@ class ProGetModule(AnsibleModule):
         result = dict(changed=outcome['changed'], action=outcome['action'])
         result.update(outcome.get('extra') or {})
         result[key] = outcome['object'] or {}
+        for option, secret in outcome.get('secrets', {}).items():
+            if self.params.get(option) is None:
+                result[option] = secret
+                if not self.no_log:
+                    self.warn('a new secret was generated and is returned as %r: set no_log: true on this '
+                              'task so that it is not shown in the output (with -v and above)' % option)
         if self._diff:
             result['diff'] = dict((side, resource.options_view(view))
                                   for side, view in outcome['diff'].items())

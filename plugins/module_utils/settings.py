@@ -54,6 +54,17 @@ class SettingResource(Resource):
     kind = 'setting'
     plural = 'settings'
     fields = dict(value=Field(type='raw'))
+    prunable = False  # ProGet settings cannot be deleted
+
+    def secret_values(self, entry):
+        return [entry.get('value')] if is_secret(entry.get('name'), entry.get('secret')) else []
+
+    def export_entry(self, obj):
+        if obj.get('value') in (None, ''):
+            return None, []
+        if is_secret(obj.get('name')):
+            return None, ['value']
+        return {'name': obj['name'], 'value': obj['value']}, []
 
     def argument_spec(self):
         return dict(name=dict(type='str', required=True), value=dict(type='raw', required=True),

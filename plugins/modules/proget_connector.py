@@ -198,10 +198,8 @@ from ansible_collections.cac.proget.plugins.module_utils.module import ProGetMod
 
 def main():
     resource = ConnectorResource()
-    spec = resource.module_argument_spec()
-    spec['update_password'] = dict(type='str', default='on_create', choices=['on_create', 'always'])
-    module = ProGetModule(argument_spec=spec, supports_check_mode=True)
-    module.run_resource(resource, 'connector', force_write_only=module.params['update_password'] == 'always')
+    module = ProGetModule(argument_spec=resource.module_argument_spec(), supports_check_mode=True)
+    module.run_resource(resource, 'connector', force_write_only=resource.forces_write_only(module.params))
 
 
 if __name__ == '__main__':

@@ -37,9 +37,36 @@ attributes:
     support: full
     description: One before/after diff per changed object.
 options:
+  connectors:
+    description:
+      - Connectors; each item takes the options of M(cac.proget.proget_connector), with the field names
+        C(url), C(username), C(password) and C(timeout) (the module calls them C(connector_url), ...
+        because there they would clash with the connection options).
+      - A password is write-only; it is sent on create, and on every run with C(update_password=always).
+    type: list
+    elements: dict
   feeds:
     description:
       - Feeds and asset directories; each item takes the options of M(cac.proget.proget_feed).
+    type: list
+    elements: dict
+  licenses:
+    description:
+      - License definitions; each item takes the options of M(cac.proget.proget_license).
+    type: list
+    elements: dict
+  api_keys:
+    description:
+      - API keys; each item takes the options of M(cac.proget.proget_api_key).
+      - ProGet cannot update a key, so a difference re-creates it (action C(replace)).
+      - The secret of a key that ProGet generates is returned once, in RV(new_secrets); set C(no_log) on the
+        task, or declare C(key) (from a vault) so that no secret is generated.
+    type: list
+    elements: dict
+  settings:
+    description:
+      - Server settings; each item takes the options of M(cac.proget.proget_setting) (C(name), C(value), C(secret)).
+      - Settings cannot be deleted, so they cannot be pruned.
     type: list
     elements: dict
   assets:
@@ -56,7 +83,7 @@ options:
       - Off by default for every kind.
     type: list
     elements: str
-    choices: [feeds]
+    choices: [connectors, feeds, licenses, api_keys]
     default: []
   prune_protect:
     description:
@@ -122,7 +149,7 @@ plan:
       description: The object's name.
       type: str
     action:
-      description: C(create), C(update), C(delete) or C(none).
+      description: C(create), C(update), C(replace) (re-created, for API keys), C(delete) or C(none).
       type: str
     changes:
       description: For C(update), the changed options with C(before) and C(after).
@@ -137,7 +164,14 @@ summary:
   description: How many objects are created, updated, deleted and unchanged.
   returned: always
   type: dict
-  sample: {create: 1, update: 2, delete: 0, unchanged: 40}
+  sample: {create: 1, update: 2, replace: 0, delete: 0, unchanged: 40}
+new_secrets:
+  description:
+    - Secrets ProGet generated during this run, by kind and name (the secret of each API key created without
+      a declared C(key)); shown nowhere else. Set C(no_log) on the task to keep them out of the output.
+  returned: when a secret was generated
+  type: dict
+  sample: {api_keys: {ci-build: 0f3c...}}
 applied:
   description: The writes that were applied, in order (empty in check mode).
   returned: always
@@ -164,15 +198,15 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
 from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
 from ansible_collections.cac.proget.plugins.module_utils.schema import HAS_JSONSCHEMA, JSONSCHEMA_IMPORT_ERROR
-from ansible_collections.cac.proget.plugins.module_utils.state import Plan, StateError, kinds
+from ansible_collections.cac.proget.plugins.module_utils.state import Plan, StateError, kinds, prunable, secret_values
 
 
 def main():
     names = list(kinds())
     spec = dict((plural, dict(type='list', elements='dict')) for plural in names + ['assets'])
-    spec.update(prune=dict(type='list', elements='str', choices=names, default=[]),
+    spec.update(prune=dict(type='list', elements='str', choices=prunable(), default=[]),
                 prune_protect=dict(type='list', elements='str', default=[]))
-    module = ProGetModule(argument_spec=spec, supports_check_mode=True)
+    module = ProGetModule(argument_spec=spec, supports_check_mode=True, nested_secrets=secret_values)
     if not HAS_JSONSCHEMA:
         module.fail_json(msg=missing_required_lib('jsonschema'), exception=JSONSCHEMA_IMPORT_ERROR)
     document = dict((plural, module.params[plural]) for plural in names + ['assets']
@@ -192,6 +226,10 @@ def main():
     summary = plan.summary()
     result = dict(changed=any(s['action'] != 'none' for s in plan.steps),
                   plan=[plan.public(s) for s in plan.steps], summary=summary, applied=applied)
+    if plan.secrets:
+        result['new_secrets'] = plan.secrets
+        if not module.no_log:
+            module.warn('ProGet generated new secrets, returned as new_secrets: set no_log: true on this task')
     if module._diff:
         result['diff'] = plan.diffs()
     module.exit_json(**result)

@@ -108,3 +108,23 @@ def test_needs_admin(client, sim):
     feeds = client.create_key(key=SYSTEM_KEY, type="System", systemApis=["feeds"])
     assert client.get(K + "list", key=feeds["key"]).status_code == 403
     assert client.post(K + "delete?id=%d" % feeds["id"], key=feeds["key"]).status_code == 403
+
+
+def test_expiration_is_emitted_in_one_format(client):
+    a = client.create_key(type="System", systemApis=["feeds"], expiration="2030-01-31")
+    b = client.create_key(type="System", systemApis=["feeds"], expiration="2030-01-31T10:00:00+02:00")
+    assert a["expiration"] == "2030-01-31T00:00:00" and b["expiration"] == "2030-01-31T08:00:00"
+    listed = dict((k["id"], k["expiration"]) for k in client.get(K + "list").json())
+    assert listed[a["id"]] == "2030-01-31T00:00:00" and listed[b["id"]] == "2030-01-31T08:00:00"
+
+
+def test_generated_keys_are_unique_ids_never_reused(client):
+    a = client.create_key(type="System", systemApis=["feeds"], key="")
+    b = client.create_key(type="System", systemApis=["feeds"], displayName="same")
+    c = client.create_key(type="System", systemApis=["feeds"], displayName="same")  # names are not unique
+    assert len({a["key"], b["key"], c["key"]}) == 3 and a["displayName"] is None
+    assert client.post(K + "delete?id=%d" % c["id"]).status_code == 200
+    d = client.create_key(type="System", systemApis=["feeds"])
+    assert d["id"] > c["id"]
+    assert client.post(K + "delete?id=%20" + str(b["id"])).status_code == 200  # whitespace tolerated
+    assert client.post(K + "delete?id=1.5").status_code == 400

@@ -77,3 +77,20 @@ def test_permissions(client, sim):
     assert client.get(L + "list", key=full).status_code == 200
     sim.add_user("lic", "pw", ["Licenses_Manage"])
     assert client.post(L + "add", key="lic:pw", json={"code": "A", "title": "A"}).status_code == 200
+
+
+def test_update_strips_url_schemes_ignores_hashes_and_needs_a_known_id(client):
+    client.post(L + "add", json={"code": "MIT", "title": "MIT"})
+    client.post(L + "files/add?code=MIT", data=b"text")
+    m = lic(client, "MIT")
+    r = client.post(L + "update", json={"id": m["id"], "code": "MIT", "urls": ["https://a.org/x", "ftp://b.org/y"],
+                                        "hashes": []})
+    assert r.status_code == 200
+    m2 = lic(client, "MIT")
+    assert m2["urls"] == ["a.org/x", "b.org/y"] and m2["hashes"] == m["hashes"] and len(m["hashes"]) == 1
+    assert client.post(L + "update", json={"id": "abc", "title": "t"}).status_code == 400
+    assert client.post(L + "update", json={"title": "t"}).status_code == 400
+    assert client.post(L + "update", json={"id": m["id"] + 100, "title": "t"}).status_code == 404
+    # deleting the license removes its files
+    assert client.post(L + "delete?id=%d" % m["id"]).status_code == 200
+    assert client.get(L + "files/download?hash=" + m["hashes"][0]).status_code == 404

@@ -8,6 +8,7 @@ entry in `SETUP` starts from an empty server.
 import ast
 import glob
 import os
+import tempfile
 
 import pytest
 import yaml
@@ -62,6 +63,20 @@ def _packages(sim):
     sim.api('PUT', 'api/packages/internal-nuget/upload', data=_nupkg('Acme.Core', '2.0.1'), expect=201)
 
 
+def _api_key(sim, name):
+    sim.api('POST', 'api/api-keys/create', json={'type': 'System', 'systemApis': ['feeds'], 'displayName': name},
+            expect=(200, 201))
+
+
+def _license(sim, code):
+    sim.api('POST', 'api/licenses/add', json={'code': code, 'title': code}, expect=200)
+
+
+def _license_file(sim):
+    with open(VARS['license_file'], 'w') as handle:
+        handle.write('ACME End User License Agreement\n')
+
+
 # module name -> tasks run before its EXAMPLES (local files the examples read)
 PRE_TASKS = {
     'proget_asset': [
@@ -80,6 +95,10 @@ SETUP = {
     'proget_download': _packages,
     'proget_package_info': _packages,
     'proget_versions': _packages,
+    'proget_api_key': lambda sim: (_feed(sim, 'internal-nuget', 'nuget'), _api_key(sim, 'old-ci')),
+    'proget_api_key_info': lambda sim: _api_key(sim, 'build-server'),
+    'proget_license': lambda sim: (_license_file(sim), _license(sim, 'OLD-LICENSE')),
+    'proget_license_info': lambda sim: _license(sim, 'MIT'),
     'proget_feed': lambda sim: (_connector(sim, 'nuget.org'), _feed(sim, 'legacy-nuget', 'nuget'),
                                 _feed(sim, 'old-feed', 'npm')),
     'proget_feed_info': lambda sim: _feed(sim, 'internal-nuget', 'nuget'),
@@ -112,7 +131,8 @@ AFTER = {
 
 # variables the EXAMPLES use
 VARS = {'proget_api_key': 'examples-key', 'partner_npm_token': 'examples-token',
-        'proget_license_key': 'EXAMPLE-LICENSE-KEY'}
+        'proget_license_key': 'EXAMPLE-LICENSE-KEY', 'deploy_key_secret': 'examples-deploy-secret',
+        'license_file': os.path.join(tempfile.gettempdir(), 'cac-proget-examples-ACME-EULA.txt')}
 
 
 def examples_of(path):

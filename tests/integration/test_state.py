@@ -198,3 +198,117 @@ STATE_PLAY_ASSETS = '''
         feeds: "{{ doc.feeds }}"
         assets: "{{ doc.assets }}"
 '''
+
+
+KINDS_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: state
+      cac.proget.proget_state:
+        connectors: "{{ doc.connectors | default(omit) }}"
+        feeds: "{{ doc.feeds | default(omit) }}"
+        settings: "{{ doc.settings | default(omit) }}"
+        prune: "{{ doc.prune | default([]) }}"
+'''
+
+
+def test_connectors_before_feeds_settings_secrets_and_export(sim, run_play):
+    doc = {
+        'connectors': [{'name': 'nuget.org', 'type': 'nuget', 'url': 'https://api.nuget.org/v3/index.json',
+                        'username': 'mirror', 'password': 'Planted-Connector-Pw-1', 'timeout': 15},
+                       {'name': 'npmjs', 'type': 'npm', 'url': 'https://registry.npmjs.org', 'filters': ['!evil*', '*']}],
+        'feeds': [{'name': 'nuget-internal', 'type': 'nuget', 'connectors': ['nuget.org']},
+                  {'name': 'npm-internal', 'type': 'npm', 'connectors': ['npmjs']}],
+        'settings': [{'name': 'Web.BaseUrl', 'value': 'https://proget.example.com/'},
+                     {'name': 'Licensing.Key', 'value': 'Planted-License-Key-2'},
+                     {'name': 'FeedRetentionDryRun', 'value': True}],
+    }
+    plan = run_play(KINDS_PLAY, extra_vars={'doc': doc}, check=True, diff=True, verbosity=3)
+    result = plan.task('state')['result']
+    assert [(s['kind'], s['action']) for s in result['plan']].count(('connectors', 'create')) == 2
+    assert sim.writes() == []
+    applied = run_play(KINDS_PLAY, extra_vars={'doc': doc}, diff=True, verbosity=3)
+    order = [(e['path'].split('/')[3] if e['path'].startswith('/api/management') else e['path'])
+             for e in sim.writes()]
+    assert order[:2] == ['connectors', 'connectors'] and order[2:4] == ['feeds', 'feeds'], order
+    assert sim.api('GET', 'api/management/feeds/get/npm-internal').json()['connectors'] == ['npmjs']
+    connector = sim.api('GET', 'api/management/connectors/get/nuget.org').json()
+    assert connector['username'] == 'mirror' and connector['timeout'] == 15 and 'password' not in connector
+    settings = dict((s['name'], s['value']) for s in sim.api('GET', 'api/settings/list?showAll=True').json())
+    assert settings['Web.BaseUrl'] == 'https://proget.example.com/' and settings['Licensing.Key'] == 'Planted-License-Key-2'
+    for run in (plan, applied):
+        text = run.stdout + run.stderr
+        assert 'Planted-Connector-Pw-1' not in text and 'Planted-License-Key-2' not in text
+    # second run: nothing (the password is write-only: on_create)
+    sim.clear_log()
+    assert not run_play(KINDS_PLAY, extra_vars={'doc': doc}).task('state')['changed']
+    assert sim.writes() == []
+    # export: no secret, and applying it changes nothing
+    exported = run_play(EXPORT_PLAY, verbosity=3)
+    assert 'Planted-License-Key-2' not in exported.stdout + exported.stderr
+    document = exported.task('export')['result']['document']
+    omitted = exported.task('export')['result']['secrets_omitted']
+    assert 'settings[Licensing.Key].value' in omitted and 'connectors[nuget.org].password' in omitted
+    assert not any(s['name'] == 'Licensing.Key' for s in document['settings'])
+    sim.clear_log()
+    assert not run_play(KINDS_PLAY, extra_vars={'doc': document}).task('state')['changed']
+    assert sim.writes() == []
+    # pruning connectors detaches them from feeds first, then deletes them
+    doc2 = dict(doc, connectors=doc['connectors'][:1], prune=['connectors'],
+                feeds=[{'name': 'nuget-internal', 'type': 'nuget', 'connectors': ['nuget.org']}])
+    run_play(KINDS_PLAY, extra_vars={'doc': doc2})
+    assert [c['name'] for c in sim.api('GET', 'api/management/connectors/list').json()] == ['nuget.org']
+    assert sim.api('GET', 'api/management/feeds/get/npm-internal').json()['connectors'] == []
+
+
+KEYS_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: state
+      cac.proget.proget_state:
+        feeds: "{{ doc.feeds }}"
+        licenses: "{{ doc.licenses }}"
+        api_keys: "{{ doc.api_keys }}"
+      register: applied
+      no_log: "{{ hide | default(false) }}"
+    - name: use the new key
+      cac.proget.proget_feed_info:
+        name: builds
+        api_key: "{{ applied.new_secrets.api_keys['ci-builds'] }}"
+      when: applied.new_secrets is defined
+'''
+
+
+def test_licenses_and_api_keys_in_one_document(sim, run_play, tmp_path):
+    eula = tmp_path / 'eula.txt'
+    eula.write_text('ACME EULA\n')
+    doc = {'feeds': [{'name': 'builds', 'type': 'universal'}],
+           'licenses': [{'code': 'ACME-EULA', 'title': 'ACME EULA', 'urls': ['https://acme.example/eula'],
+                         'files': [str(eula)]}],
+           'api_keys': [{'name': 'ci-builds', 'type': 'feed', 'feed': 'builds', 'package_permissions': ['view', 'add']},
+                        {'name': 'deployer', 'type': 'system', 'system_apis': ['feeds'], 'key': 'Planted-Chosen-Key-3'}]}
+    plan = run_play(KEYS_PLAY, extra_vars={'doc': doc}, check=True).task('state')['result']
+    assert plan['summary']['create'] == 4 and sim.writes() == []
+    applied = run_play(KEYS_PLAY, extra_vars={'doc': doc, 'hide': True}, verbosity=3)
+    assert applied.task('use the new key')['result']['feeds'][0]['name'] == 'builds'
+    keys = sim.api('GET', 'api/api-keys/list').json()
+    new_secret = [k['key'] for k in keys if k['displayName'] == 'ci-builds'][0]
+    text = applied.stdout + applied.stderr
+    assert new_secret not in text and 'Planted-Chosen-Key-3' not in text
+    licenses = sim.api('GET', 'api/licenses/list').json()
+    assert licenses[0]['urls'] == ['acme.example/eula'] and len(licenses[0]['hashes']) == 1
+    sim.clear_log()
+    again = run_play(KEYS_PLAY, extra_vars={'doc': doc}).task('state')['result']
+    assert not again['changed'] and sim.writes() == []
+    # a changed permission re-creates the key (ProGet cannot update keys)
+    doc['api_keys'][0]['package_permissions'] = ['view']
+    plan = run_play(KEYS_PLAY, extra_vars={'doc': doc}, check=True).task('state')['result']
+    assert plan['summary']['replace'] == 1
+    sim.clear_log()
+    run_play(KEYS_PLAY, extra_vars={'doc': doc, 'hide': True})
+    assert [(e['method'], e['path']) for e in sim.writes()] == [('POST', '/api/api-keys/create'),
+                                                                ('POST', '/api/api-keys/delete')]
+    keys = [k for k in sim.api('GET', 'api/api-keys/list').json() if k['displayName'] == 'ci-builds']
+    assert len(keys) == 1 and keys[0]['packagePermissions'] == ['view']

@@ -68,10 +68,11 @@ def validate(req, body):
     exp = body.get("expiration")
     if exp is not None:
         try:
-            parse_datetime(exp)
+            when = parse_datetime(exp)
         except (ValueError, TypeError):
             raise bad_request("Invalid value for expiration: expected an ISO 8601 date-time.")
-        rec["expiration"] = exp
+        # ProGet keeps a DateTime and emits it in its own format, whatever the input looked like
+        rec["expiration"] = when.strftime("%Y-%m-%dT%H:%M:%S")
     sys_apis = _str_list(body, "systemApis", SYSTEM_APIS)
     perms = _str_list(body, "packagePermissions", PACKAGE_PERMISSIONS)
     feed = _opt_str(body, "feed")

@@ -1,0 +1,151 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) cac.proget contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Licenses: /api/licenses (proget-api.md section 6).
+
+There is no get-one endpoint: get = list + find by code (case-insensitive). Update and delete need
+the server's ``id``. License files are not fields of the update body: they are attached with
+``files/add?code=`` and removed with ``files/delete?hash=``; the license's ``hashes`` (SHA-256)
+are what they are compared by.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import hashlib
+import os
+import re
+
+from ansible_collections.cac.proget.plugins.module_utils.engine import Field, Resource, ValidationError
+
+
+_SCHEME_RE = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*://')
+
+
+def strip_scheme(url):
+    return _SCHEME_RE.sub('', str(url))
+
+
+def _set(value):
+    return sorted(set(str(v) for v in value)) if value is not None else None
+
+
+def _lower_set(value):
+    return sorted(set(str(v).lower() for v in value)) if value is not None else None
+
+
+def _url_set(value):
+    return sorted(set(strip_scheme(v) for v in value)) if value is not None else None
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, 'rb') as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b''):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class UrlsField(Field):
+    """Detection URLs: ProGet stores them without the scheme, so they are sent without it."""
+
+    def to_api(self, value):
+        return [strip_scheme(v) for v in value] if value is not None else None
+
+
+class FilesField(Field):
+    """Local license files, managed as the SHA-256 ``hashes`` of the license."""
+
+    def to_api(self, value):
+        return [sha256_of(path) for path in value] if value is not None else None
+
+
+class LicenseResource(Resource):
+    kind = 'license'
+    plural = 'licenses'
+    identity = 'code'
+    identity_api = 'code'
+    base_path = 'api/licenses'
+    fields = dict(
+        title=Field(required_on_create=True),
+        spdx=Field(type='list', elements='str', normalize=_lower_set),
+        urls=UrlsField(type='list', elements='str', normalize=_url_set),
+        package_names=Field(type='list', elements='str', normalize=_lower_set),
+        purls=Field(type='list', elements='str', normalize=_set),
+        files=FilesField('hashes', type='list', elements='path', normalize=_lower_set),
+    )
+
+    # -- HTTP --------------------------------------------------------------------------------
+    def get(self, client, ident):
+        return self.find(self.list(client), ident)
+
+    def create(self, client, payload):
+        body = dict(payload)
+        hashes = body.pop('hashes', None)
+        client.post_json(self.base_path + '/add', body)
+        self._attach(client, body['code'], hashes or [], [])
+        return self._reread(client, body['code'])
+
+    def update(self, client, ident, payload, current):
+        body = dict(payload)
+        hashes = body.pop('hashes', None)
+        if body:
+            body.update(id=current['id'], code=current['code'])
+            client.post_json(self.base_path + '/update', body)
+        if hashes is not None:
+            self._attach(client, current['code'], hashes, current.get('hashes') or [])
+        return self._reread(client, current['code'])
+
+    def delete(self, client, ident, current):
+        client.request('POST', self.base_path + '/delete', params={'id': current['id']}, missing_ok=True)
+
+    def _reread(self, client, code):
+        # ProGet's add/update answer is empty (2025) or the license (2026): read it back.
+        return self.get(client, code)
+
+    def _attach(self, client, code, wanted, have):
+        have_lower = [h.lower() for h in have]
+        wanted_lower = [h.lower() for h in wanted]
+        paths = dict(zip(wanted_lower, self._wanted_paths))
+        for digest in wanted_lower:
+            if digest not in have_lower:
+                with open(paths[digest], 'rb') as handle:
+                    client.request('POST', self.base_path + '/files/add', params={'code': code},
+                                   data=handle.read(), headers={'Content-Type': 'application/octet-stream'})
+        for digest in have:
+            if digest.lower() not in wanted_lower:
+                client.request('POST', self.base_path + '/files/delete', params={'hash': digest}, missing_ok=True)
+
+    # -- payloads ----------------------------------------------------------------------------
+    def update_payload(self, params, changes, current):
+        return dict(changes)
+
+    def validate(self, params, current):
+        code = params.get('code')
+        if code is None or not str(code).strip():
+            raise ValidationError('license: code must not be empty (the license id, usually its SPDX id such as MIT)')
+        self._wanted_paths = list(params.get('files') or [])
+        if params.get('state') == 'absent':
+            return
+        for index, path in enumerate(params.get('files') or []):
+            if not os.path.isfile(path):
+                raise ValidationError("%s: files[%d]: %s does not exist or is not a file"
+                                      % (self.label(code), index, path))
+            if not os.access(path, os.R_OK):
+                raise ValidationError("%s: files[%d]: %s is not readable" % (self.label(code), index, path))
+        if params.get('title') is not None and not params['title'].strip():
+            raise ValidationError('%s: title must not be empty' % self.label(code))
+
+    def export_entry(self, obj):
+        # The server knows only the SHA-256 of license files, not the local files to upload.
+        entry, left_out = super(LicenseResource, self).export_entry(obj)
+        if entry.pop('files', None):
+            left_out.append('files')
+        return entry, left_out
+
+    def view(self, obj, params=None):
+        out = super(LicenseResource, self).view(obj, params)
+        if 'urls' in out and out['urls'] is not None:
+            out['urls'] = [strip_scheme(u) for u in out['urls']]
+        return out
