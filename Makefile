@@ -40,7 +40,8 @@ export ANSIBLE_COLLECTIONS_PATH  := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_PATHS := $(COLLECTIONS)
 export JOBS
 
-PYTEST = mkdir -p build/tmp && $(1)/bin/python -m pytest --basetemp=build/tmp/$(2) $(PYTEST_ARGS)
+# (the venv's ansible-playbook is chosen by CAC_ANSIBLE_VENV, set on the same command as pytest)
+PYTEST = mkdir -p build/tmp && CAC_ANSIBLE_VENV=$(1) $(1)/bin/python -m pytest --basetemp=build/tmp/$(2) $(PYTEST_ARGS)
 
 .PHONY: help venv venv-tools venv-docker $(addprefix venv-core-,$(SANITY_CORES)) collection unit contract \
         integration $(addprefix integration-,$(CORES)) sanity $(addprefix sanity-,$(SANITY_CORES)) \
@@ -79,7 +80,7 @@ integration: venv collection
 	@scripts/run-suites.sh $(addprefix integration-,$(CORES))
 
 $(addprefix integration-,$(CORES)): integration-%: venv-core-% collection
-	CAC_ANSIBLE_VENV=.venv/core-$* $(call PYTEST,.venv/core-$*,integration-$*) --durations=10 tests/integration
+	$(call PYTEST,.venv/core-$*,integration-$*) --durations=10 tests/integration
 
 # one after the other: ansible-test's venv cache (~/.ansible/test/venv) is shared by the
 # cores and not safe for concurrent use (scripts/sanity.sh also takes a lock)
@@ -108,7 +109,7 @@ changelog: venv-tools
 	.venv/tools/bin/antsibull-changelog generate
 
 docker-test: venv-docker collection
-	CAC_ANSIBLE_VENV=.venv/docker $(call PYTEST,.venv/docker,docker) --durations=5 tests/docker
+	$(call PYTEST,.venv/docker,docker) --durations=5 tests/docker
 
 # venvs and the symlink first (serially: no two jobs build the same venv), then every
 # independent suite in parallel, longest first.
