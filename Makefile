@@ -41,7 +41,7 @@ export ANSIBLE_COLLECTIONS_PATHS := $(COLLECTIONS)
 export JOBS
 
 # (the venv's ansible-playbook is chosen by CAC_ANSIBLE_VENV, set on the same command as pytest)
-PYTEST = mkdir -p build/tmp && CAC_ANSIBLE_VENV=$(1) $(1)/bin/python -m pytest --basetemp=build/tmp/$(2) $(PYTEST_ARGS)
+PYTEST = mkdir -p build/tmp && CAC_ANSIBLE_VENV=$(1) CAC_EXPECT_CORE=$(3) $(1)/bin/python -m pytest --basetemp=build/tmp/$(2) $(PYTEST_ARGS)
 
 .PHONY: help venv venv-tools venv-docker $(addprefix venv-core-,$(SANITY_CORES)) collection unit contract \
         integration $(addprefix integration-,$(CORES)) sanity $(addprefix sanity-,$(SANITY_CORES)) \
@@ -80,7 +80,7 @@ integration: venv collection
 	@scripts/run-suites.sh $(addprefix integration-,$(CORES))
 
 $(addprefix integration-,$(CORES)): integration-%: venv-core-% collection
-	$(call PYTEST,.venv/core-$*,integration-$*) --durations=10 tests/integration
+	$(call PYTEST,.venv/core-$*,integration-$*,$*) --durations=10 tests/integration
 
 # one after the other: ansible-test's venv cache (~/.ansible/test/venv) is shared by the
 # cores and not safe for concurrent use (scripts/sanity.sh also takes a lock)
