@@ -7,14 +7,19 @@
 #   make contract      pytest tests/contract        (the sim, pure HTTP)
 #   make integration   pytest tests/integration under core 2.17 and 2.19, in parallel
 #   make reliability   pytest tests/reliability (faults, bad input, secrets, concurrency, check mode; core 2.19)
-#   make sanity        ansible-test sanity on the built tarball, core 2.17 then 2.19 (sanity-2.17: one)
+#   make sanity        ansible-test sanity on the built tarball, cores 2.17, 2.18, 2.19 (sanity-2.18: one)
 #   make doc-check     ansible-doc renders every module
+#   make docs          the docs site (antsibull-docs + Sphinx) -> build/docs/html/index.html
+#   make docs-lint     antsibull-docs lint-collection-docs --plugin-docs
+#   make lint          ansible-lint (production profile) + antsibull-changelog lint
+#   make packaging     galaxy tarball contents, install it and run the demo play, EE, AWX files
 #   make docker-test   pytest tests/docker: the proget_server role against a real Docker engine
 #                      (root; starts Debian's docker.io daemon if none runs; .venv/docker)
 #   make test          all of the above, suites in parallel (JOBS=4), summary, fails if any fails
 #   make demo          sim on :8624 + examples/site.yml twice; the 2nd run must be changed=0
 #   make schema        write schemas/proget_state.schema.json from the code (a unit test checks it)
 #   make build         ansible-galaxy collection build -> build/cac-proget-<version>.tar.gz
+#   make changelog     regenerate CHANGELOG.md/.rst from changelogs/ (release: see README.md)
 #   make clean         remove build/, .progetsim/, tests/output/  (distclean: also .venv/)
 #
 # Pass extra pytest options with PYTEST_ARGS="-k feed -x".
@@ -24,6 +29,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 CORES       := 2.17 2.19
+# every ansible-core that meta/runtime.yml claims (requires_ansible >=2.17.0)
+SANITY_CORES := 2.17 2.18 2.19
 CORE        ?= 2.19
 VENV        := .venv/core-$(CORE)
 PY          := $(VENV)/bin/python
@@ -34,20 +41,21 @@ export ANSIBLE_COLLECTIONS_PATH  := $(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_PATHS := $(COLLECTIONS)
 export JOBS
 
-PYTEST = mkdir -p build/tmp && $(1)/bin/python -m pytest --basetemp=build/tmp/$(2) $(PYTEST_ARGS)
+# (the venv's ansible-playbook is chosen by CAC_ANSIBLE_VENV, set on the same command as pytest)
+PYTEST = mkdir -p build/tmp && CAC_ANSIBLE_VENV=$(1) CAC_EXPECT_CORE=$(3) $(1)/bin/python -m pytest --basetemp=build/tmp/$(2) $(PYTEST_ARGS)
 
-.PHONY: help venv venv-tools $(addprefix venv-core-,$(CORES)) collection unit contract \
-        integration $(addprefix integration-,$(CORES)) reliability sanity $(addprefix sanity-,$(CORES)) \
-        doc-check docker-test venv-docker test demo schema build clean distclean
+.PHONY: help venv venv-tools venv-docker $(addprefix venv-core-,$(SANITY_CORES)) collection unit contract \
+        integration $(addprefix integration-,$(CORES)) reliability sanity $(addprefix sanity-,$(SANITY_CORES)) \
+        doc-check docs docs-lint lint packaging changelog docker-test test demo schema build clean distclean
 
 help:
-	@sed -n '2,20p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,25p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- environments
 venv:
 	@$(MAKE) --no-print-directory -j$(words $(CORES)) $(addprefix venv-core-,$(CORES))
 
-$(addprefix venv-core-,$(CORES)): venv-core-%:
+$(addprefix venv-core-,$(SANITY_CORES)): venv-core-%:
 	@scripts/venv.sh core-$*
 
 venv-tools:
@@ -73,30 +81,45 @@ integration: venv collection
 	@scripts/run-suites.sh $(addprefix integration-,$(CORES))
 
 $(addprefix integration-,$(CORES)): integration-%: venv-core-% collection
-	export CAC_ANSIBLE_VENV=.venv/core-$*; $(call PYTEST,.venv/core-$*,integration-$*) --durations=10 tests/integration
+	$(call PYTEST,.venv/core-$*,integration-$*,$*) --durations=10 tests/integration
 
 # faults, bad input, secrets, concurrency, check mode, permissions (figures: build/reliability-figures.json)
 reliability: venv-core-2.19 collection
-	export CAC_ANSIBLE_VENV=.venv/core-2.19; $(call PYTEST,.venv/core-2.19,reliability) --durations=10 tests/reliability
+	$(call PYTEST,.venv/core-2.19,reliability,2.19) --durations=10 tests/reliability
 
 # one after the other: ansible-test's venv cache (~/.ansible/test/venv) is shared by the
 # cores and not safe for concurrent use (scripts/sanity.sh also takes a lock)
-sanity: venv
-	@rc=0; for c in $(CORES); do scripts/sanity.sh core-$$c || { rc=1; echo "sanity: core-$$c FAILED"; }; done; exit $$rc
+sanity: venv $(addprefix venv-core-,$(SANITY_CORES))
+	@rc=0; for c in $(SANITY_CORES); do scripts/sanity.sh core-$$c || { rc=1; echo "sanity: core-$$c FAILED"; }; done; exit $$rc
 
-$(addprefix sanity-,$(CORES)): sanity-%: venv-core-%
+$(addprefix sanity-,$(SANITY_CORES)): sanity-%: venv-core-%
 	scripts/sanity.sh core-$*
 
 doc-check: venv collection
 	@for c in $(CORES); do scripts/ansible-doc.sh core-$$c; done
 
+docs: venv-tools collection
+	@scripts/docs.sh
+
+docs-lint: venv-tools collection
+	@scripts/docs.sh lint
+
+lint: venv-tools collection
+	@scripts/lint.sh
+
+packaging: venv-tools venv-core-2.19 collection
+	$(call PYTEST,.venv/tools,packaging) tests/packaging
+
+changelog: venv-tools
+	.venv/tools/bin/antsibull-changelog generate
+
 docker-test: venv-docker collection
-	CAC_ANSIBLE_VENV=.venv/docker $(call PYTEST,.venv/docker,docker) --durations=5 tests/docker
+	$(call PYTEST,.venv/docker,docker) --durations=5 tests/docker
 
 # venvs and the symlink first (serially: no two jobs build the same venv), then every
 # independent suite in parallel, longest first.
-test: venv venv-docker collection
-	@scripts/run-suites.sh docker-test $(addprefix integration-,$(CORES)) reliability sanity unit contract doc-check
+test: venv venv-docker venv-tools $(addprefix venv-core-,$(SANITY_CORES)) collection
+	@scripts/run-suites.sh docker-test $(addprefix integration-,$(CORES)) reliability sanity packaging docs lint docs-lint unit contract doc-check
 
 # ---------------------------------------------------------------- demo / build
 demo: venv-core-$(CORE) collection

@@ -8,9 +8,10 @@
 #
 # Known venvs:
 #   core-2.17  ansible-core 2.17.x + requests, jsonschema, pytest
+#   core-2.18  ansible-core 2.18.x + requests, jsonschema, pytest (sanity only)
 #   core-2.19  ansible-core 2.19.x + requests, jsonschema, pytest
-#   tools      add linters / doc builders here (ansible-lint, antsibull-docs,
-#              the full `ansible` package for community.docker, ...)
+#   tools      ansible-lint, antsibull-docs, antsibull-changelog, ansible-builder, Sphinx,
+#              the full `ansible` package (awx.awx, community.docker), pytest
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"

@@ -60,4 +60,6 @@ notes:
     never retried blindly (after an uncertain write the object is read back first).
   - Use C(module_defaults) with the action group C(group/cac.proget.proget) to give the connection
     options once for every module of the collection.
+  - A C(PROGET_*) environment variable that is set but empty counts as unset (AWX / Automation Controller
+    credentials inject the variables of empty fields as empty strings).
 '''

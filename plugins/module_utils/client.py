@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 import time
 import traceback
 
@@ -27,13 +28,28 @@ except ImportError:  # pragma: no cover - reported by the module
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 from ansible.module_utils.six.moves.urllib.parse import quote
 
 
 SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
 RETRY_STATUSES = (500, 502, 503, 504)
 MAX_MESSAGE = 2000
+
+
+def env_fallback(*names):
+    """Like ansible's ``env_fallback``, but an empty variable counts as unset.
+
+    AWX / Automation Controller credential types inject every variable they declare, the ones
+    whose field was left empty as ``''``: an empty ``PROGET_USERNAME`` must not make the
+    ``api_key``/``username`` pair mutually exclusive, nor an empty ``PROGET_CA_PATH`` a CA file.
+    """
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    raise AnsibleFallbackNotFound
+
 
 CONNECTION_ARGUMENT_SPEC = dict(
     url=dict(type='str', required=True, fallback=(env_fallback, ['PROGET_URL'])),

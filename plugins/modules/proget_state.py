@@ -203,7 +203,9 @@ from ansible_collections.cac.proget.plugins.module_utils.state import Plan, Stat
 
 def main():
     names = list(kinds())
-    spec = dict((plural, dict(type='list', elements='dict')) for plural in names + ['assets'])
+    # no_log=False: the secrets inside the lists (an API key's key, a connector's password) are
+    # masked one by one through nested_secrets; masking whole lists would hide the plan.
+    spec = dict((plural, dict(type='list', elements='dict', no_log=False)) for plural in names + ['assets'])
     spec.update(prune=dict(type='list', elements='str', choices=prunable(), default=[]),
                 prune_protect=dict(type='list', elements='str', default=[]))
     module = ProGetModule(argument_spec=spec, supports_check_mode=True, nested_secrets=secret_values)

@@ -18,6 +18,10 @@ def pytest_report_header(config):
 @pytest.fixture(scope='session', autouse=True)
 def _collection_link():
     harness.ensure_collection_link()
+    expected = os.environ.get('CAC_EXPECT_CORE')
+    if expected:  # make integration-2.17 must really run ansible-core 2.17
+        venv, version = harness.which_ansible()
+        assert version.startswith(expected + '.'), 'expected ansible-core %s, %s has %s' % (expected, venv, version)
 
 
 @pytest.fixture(scope='module')

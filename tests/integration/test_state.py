@@ -43,7 +43,7 @@ def test_plan_converge_noop_drift_and_revert(sim, run_play):
     doc = document()
     plan = run_play(STATE_PLAY, extra_vars={'doc': doc}, check=True, diff=True)
     task = plan.task('state')
-    assert task['changed'] and task['result']['summary'] == {'create': 6, 'update': 0, 'delete': 0, 'replace': 0, 'unchanged': 0}
+    assert task['changed'] and task['result']['summary'] == {'create': 6, 'update': 0, 'replace': 0, 'delete': 0, 'unchanged': 0}
     assert sim.writes() == [] and live_feeds(sim) == {}
     assert 'feeds feed-000 (create)' in plan.stdout
 
@@ -63,7 +63,7 @@ def test_plan_converge_noop_drift_and_revert(sim, run_play):
     sim.api('POST', 'api/management/feeds/update/feed-001', json={'description': 'hand-made'}, expect=200)
     sim.clear_log()
     drift = run_play(STATE_PLAY, extra_vars={'doc': doc}, check=True).task('state')['result']
-    assert drift['summary'] == {'create': 0, 'update': 1, 'delete': 0, 'replace': 0, 'unchanged': 5}
+    assert drift['summary'] == {'create': 0, 'update': 1, 'replace': 0, 'delete': 0, 'unchanged': 5}
     step = [s for s in drift['plan'] if s['action'] == 'update'][0]
     assert step == {'kind': 'feeds', 'name': 'feed-001', 'action': 'update',
                     'changes': {'description': {'before': 'hand-made', 'after': 'feed 1'}}}
@@ -159,7 +159,7 @@ def test_300_objects_converge_and_a_noop_is_one_list_request(sim, run_play):
     assert len(live) == 300 and live['feed-297']['retentionRules'][0]['keepVersionsCount'] == 302
     sim.clear_log()
     second = run_play(STATE_PLAY, extra_vars={'doc': doc}).task('state')['result']
-    assert second['summary'] == {'create': 0, 'update': 0, 'delete': 0, 'replace': 0, 'unchanged': 300}
+    assert second['summary'] == {'create': 0, 'update': 0, 'replace': 0, 'delete': 0, 'unchanged': 300}
     assert len(sim.log()) == 1 and sim.writes() == []
 
 

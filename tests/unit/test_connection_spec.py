@@ -1,0 +1,64 @@
+"""The connection argument spec: environment fallbacks, an empty variable counts as unset."""
+import pytest
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.cac.proget.plugins.module_utils.client import (
+    CONNECTION_ARGUMENT_SPEC, CONNECTION_MUTUALLY_EXCLUSIVE, CONNECTION_REQUIRED_TOGETHER, env_fallback)
+from ansible.module_utils.errors import AnsibleFallbackNotFound
+
+ENV = ('PROGET_URL', 'PROGET_API_KEY', 'PROGET_USERNAME', 'PROGET_PASSWORD', 'PROGET_VALIDATE_CERTS',
+       'PROGET_CA_PATH', 'PROGET_TIMEOUT')
+
+
+def validate(params, monkeypatch, **env):
+    for name in ENV:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    validator = ArgumentSpecValidator(dict(CONNECTION_ARGUMENT_SPEC),
+                                      mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE,
+                                      required_together=CONNECTION_REQUIRED_TOGETHER)
+    return validator.validate(params)
+
+
+def test_every_option_has_its_environment_variable():
+    for option, spec in CONNECTION_ARGUMENT_SPEC.items():
+        function, names = spec['fallback']
+        assert function is env_fallback and names == ['PROGET_%s' % option.upper()]
+
+
+def test_env_fallback_skips_empty_values(monkeypatch):
+    monkeypatch.setenv('A', '')
+    monkeypatch.setenv('B', 'b')
+    assert env_fallback('A', 'B') == 'b'
+    monkeypatch.delenv('B')
+    with pytest.raises(AnsibleFallbackNotFound):
+        env_fallback('A', 'B')
+
+
+def test_values_from_the_environment(monkeypatch):
+    result = validate({}, monkeypatch, PROGET_URL='https://p', PROGET_API_KEY='k', PROGET_VALIDATE_CERTS='False',
+                      PROGET_TIMEOUT='5', PROGET_CA_PATH='/ca.pem')
+    assert result.error_messages == []
+    p = result.validated_parameters
+    assert (p['url'], p['api_key'], p['validate_certs'], p['timeout'], p['ca_path']) == (
+        'https://p', 'k', False, 5, '/ca.pem')
+
+
+def test_awx_style_empty_variables_are_unset(monkeypatch):
+    """An AWX credential injects PROGET_USERNAME='' etc. next to the API key it was given."""
+    result = validate({}, monkeypatch, PROGET_URL='https://p', PROGET_API_KEY='k', PROGET_USERNAME='',
+                      PROGET_PASSWORD='', PROGET_CA_PATH='', PROGET_VALIDATE_CERTS='True')
+    assert result.error_messages == []
+    p = result.validated_parameters
+    assert p['api_key'] == 'k' and p['username'] is None and p['password'] is None and p['ca_path'] is None
+
+
+def test_task_option_wins_over_environment(monkeypatch):
+    result = validate({'url': 'https://task'}, monkeypatch, PROGET_URL='https://env')
+    assert result.validated_parameters['url'] == 'https://task'
+
+
+def test_api_key_in_environment_and_username_in_task_are_exclusive(monkeypatch):
+    result = validate({'url': 'https://p', 'username': 'u', 'password': 'p'}, monkeypatch, PROGET_API_KEY='k')
+    assert 'mutually exclusive' in ' '.join(result.error_messages)
