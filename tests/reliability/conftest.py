@@ -20,6 +20,10 @@ def pytest_report_header(config):
 @pytest.fixture(scope='session', autouse=True)
 def _collection_link():
     harness.ensure_collection_link()
+    expected = os.environ.get('CAC_EXPECT_CORE')
+    if expected:  # `make reliability` must really run ansible-core 2.19
+        venv, version = harness.which_ansible()
+        assert version.startswith(expected + '.'), 'expected ansible-core %s, %s has %s' % (expected, venv, version)
 
 
 @pytest.fixture(scope='module')
