@@ -30,13 +30,7 @@ author:
   - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
-attributes:
-  check_mode:
-    support: full
-    description: Computes the change and sends no write.
-  diff_mode:
-    support: full
-    description: Shows before/after of the managed options and the id of the key (C(null) for a key to be created).
+  - cac.proget.attributes
 options:
   name:
     description:

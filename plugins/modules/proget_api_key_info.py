@@ -18,13 +18,7 @@ author:
   - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
-attributes:
-  check_mode:
-    support: full
-    description: Reads only; runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Returns no diff.
+  - cac.proget.attributes.info_module
 options:
   name:
     description:

@@ -25,13 +25,7 @@ author:
   - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
-attributes:
-  check_mode:
-    support: full
-    description: Computes the same plan (hashes included) and sends no write.
-  diff_mode:
-    support: full
-    description: Shows the hash and size of the file, the managed metadata, or the files a sync uploads and deletes.
+  - cac.proget.attributes
 options:
   feed:
     description:

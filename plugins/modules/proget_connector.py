@@ -28,13 +28,7 @@ author:
   - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
-attributes:
-  check_mode:
-    support: full
-    description: Computes the change and sends no write.
-  diff_mode:
-    support: full
-    description: Shows before/after of the managed options; the password shows only as a marker.
+  - cac.proget.attributes
 options:
   name:
     description:

@@ -22,13 +22,7 @@ author:
   - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
-attributes:
-  check_mode:
-    support: full
-    description: Says whether it would download; writes nothing.
-  diff_mode:
-    support: full
-    description: Shows the hash of O(dest) before and after.
+  - cac.proget.attributes
 options:
   feed:
     description:

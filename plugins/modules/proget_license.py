@@ -22,13 +22,7 @@ author:
   - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
-attributes:
-  check_mode:
-    support: full
-    description: Computes the change and sends no write.
-  diff_mode:
-    support: full
-    description: Shows before/after of the managed options (O(files) as the SHA-256 of the files).
+  - cac.proget.attributes
 options:
   code:
     description:

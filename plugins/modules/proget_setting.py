@@ -26,13 +26,7 @@ author:
   - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
-attributes:
-  check_mode:
-    support: full
-    description: Computes the change and sends no write.
-  diff_mode:
-    support: full
-    description: Shows the value before and after (a marker for secret values).
+  - cac.proget.attributes
 options:
   name:
     description:

@@ -29,13 +29,7 @@ author:
   - cac.proget maintainers (@cac-proget)
 extends_documentation_fragment:
   - cac.proget.connection
-attributes:
-  check_mode:
-    support: full
-    description: Returns the plan and sends no write.
-  diff_mode:
-    support: full
-    description: One before/after diff per changed object.
+  - cac.proget.attributes
 options:
   connectors:
     description:
