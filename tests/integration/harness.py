@@ -84,14 +84,14 @@ import json
 import os
 import re
 import shlex
-import signal
 import subprocess
 import sys
 import tempfile
-import time
-import warnings
 
 import requests
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/
+from progetsim.testing import SimProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.dirname(HERE)
@@ -126,39 +126,29 @@ def ensure_collection_link():
 # the sim
 # --------------------------------------------------------------------------------------
 
-class Sim(object):
-    """One running progetsim process. Use start_sim() (or the fixtures) to get one."""
+class Sim(SimProcess):
+    """One running progetsim process (tests/progetsim/testing.py's SimProcess: start, stop and the
+    /__sim/ control calls) plus what playbook tests need: ``api()``, ``writes()``, ``api_key``,
+    ``ca_path``/``verify``. Use start_sim() (or the fixtures) to get one."""
 
-    def __init__(self, proc, port, data_dir, options, scheme, prefix, api_key, log_file):
-        self.proc = proc
-        self.port = port
-        self.data_dir = data_dir
-        self.options = options
-        self.prefix = prefix
-        self.url = '%s://127.0.0.1:%d%s' % (scheme, port, prefix)
-        self.api_key = api_key
-        self.ca_path = os.path.join(data_dir, 'tls', 'cert.pem') if scheme == 'https' else None
-        self.stderr_file = log_file
+    _DEFAULT = object()
+
+    def __init__(self, data_dir, options, python=None):
+        options = dict(options)
+        options.pop('port', None)
+        https, prefix = bool(options.pop('https', False)), options.pop('prefix', None) or ''
+        super(Sim, self).__init__(data_dir, *_sim_args(options), https=https, prefix=prefix,
+                                  python=python or sys.executable, timeout=SIM_START_TIMEOUT)
+        self.options = dict(options, https=https, prefix=prefix) if (https or prefix) else options
+        self.api_key = options.get('system_key')
+        self.ca_path = self.cert if https else None
         # passed per request: Session.verify loses against $REQUESTS_CA_BUNDLE / $CURL_CA_BUNDLE
         self.verify = self.ca_path if self.ca_path else True
+        self.stderr_file = os.path.join(self.data_dir, 'sim.out')
         self.session = requests.Session()
 
     def __repr__(self):
         return '<Sim %s %r>' % (self.url, self.options)
-
-    # -- plumbing ----------------------------------------------------------------------
-    def _url(self, path):
-        return '%s/%s' % (self.url, path.lstrip('/'))
-
-    def _control(self, method, path, **kw):
-        kw.setdefault('verify', self.verify)
-        r = self.session.request(method, self._url('__sim/' + path), timeout=30, **kw)
-        if r.status_code >= 400:
-            raise AssertionError('sim control %s %s: HTTP %d: %s' % (method, path, r.status_code, r.text[:500]))
-        return r
-
-    # -- API -----------------------------------------------------------------------------
-    _DEFAULT = object()
 
     def api(self, method, path, key=_DEFAULT, expect=None, **kw):
         """requests.request against the sim; X-ApiKey = key (default self.api_key; None: none)."""
@@ -168,7 +158,7 @@ class Sim(object):
             headers.setdefault('X-ApiKey', key)
         kw.setdefault('timeout', 30)
         kw.setdefault('verify', self.verify)
-        r = self.session.request(method.upper(), self._url(path), headers=headers, **kw)
+        r = self.session.request(method.upper(), '%s/%s' % (self.url, path.lstrip('/')), headers=headers, **kw)
         if expect is not None:
             ok = expect if isinstance(expect, (tuple, list, set)) else (expect,)
             if r.status_code not in ok:
@@ -176,56 +166,18 @@ class Sim(object):
                                      % (method.upper(), path, expect, r.status_code, r.text[:1000]))
         return r
 
-    def log(self):
-        return self._control('GET', 'log').json()
-
     def writes(self):
         return [e for e in self.log() if e.get('write')]
 
-    def clear_log(self):
-        self._control('POST', 'log/clear')
-
-    def reset(self):
-        self._control('POST', 'reset')
-
     def config(self, **kw):
-        if not kw:
-            return self._control('GET', 'config').json()
-        r = self._control('POST', 'config', json=kw)
-        try:
-            return r.json()
-        except ValueError:
-            return None
-
-    def state(self):
-        return self._control('GET', 'state').json()
-
-    def add_user(self, name, password, attributes=()):
-        r = self._control('POST', 'users', json={'name': name, 'password': password,
-                                                 'attributes': list(attributes)})
-        try:
-            return r.json()
-        except ValueError:
-            return None
+        return super(Sim, self).config(**kw) if kw else self.get_config()
 
     def alive(self):
-        return self.proc.poll() is None
+        return self.proc is not None and self.proc.poll() is None
 
     def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        super(Sim, self).stop()
         self.session.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 def _sim_args(options):
@@ -244,72 +196,9 @@ def _sim_args(options):
 def start_sim(data_dir=None, python=None, **options):
     """Start `python -m progetsim --port 0` with options (CLI flag names, '_' for '-').
 
-    Returns a Sim once it answers /health (any HTTP status counts as up).
-    data_dir defaults to a fresh temporary directory.
+    Returns a Sim once it answers; data_dir defaults to a fresh temporary directory.
     """
-    if data_dir is None:
-        data_dir = tempfile.mkdtemp(prefix='progetsim-')
-    os.makedirs(data_dir, exist_ok=True)
-    port_file = os.path.join(data_dir, 'port')
-    if os.path.exists(port_file):
-        os.unlink(port_file)
-    options = dict(options)
-    options.pop('port', None)
-    cmd = [python or sys.executable, '-m', 'progetsim', '--port', '0', '--port-file', port_file,
-           '--data-dir', data_dir] + _sim_args(options)
-    env = dict(os.environ)
-    env['PYTHONPATH'] = TESTS + (os.pathsep + env['PYTHONPATH'] if env.get('PYTHONPATH') else '')
-    env['PYTHONDONTWRITEBYTECODE'] = '1'
-    err_path = os.path.join(data_dir, 'sim.stderr')
-    err = open(err_path, 'wb')
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=err, stderr=subprocess.STDOUT)
-    err.close()
-
-    def fail(why):
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        with open(err_path, 'rb') as f:
-            out = f.read().decode('utf-8', 'replace')[-4000:]
-        raise RuntimeError('progetsim did not start (%s): %s\n--- output ---\n%s'
-                           % (why, ' '.join(shlex.quote(c) for c in cmd), out))
-
-    deadline = time.monotonic() + SIM_START_TIMEOUT
-    port = None
-    while port is None:
-        if proc.poll() is not None:
-            fail('exited with %s' % proc.returncode)
-        if time.monotonic() > deadline:
-            fail('no port file after %ss' % SIM_START_TIMEOUT)
-        try:
-            with open(port_file) as f:
-                text = f.read().strip()
-            port = int(text) if text else None
-        except (IOError, OSError, ValueError):
-            port = None
-        if port is None:
-            time.sleep(0.02)
-
-    https = bool(options.get('https'))
-    prefix = (options.get('prefix') or '').rstrip('/')
-    if prefix and not prefix.startswith('/'):
-        prefix = '/' + prefix
-    sim = Sim(proc, port, data_dir, options, 'https' if https else 'http', prefix,
-              options.get('system_key'), err_path)
-    while True:
-        if proc.poll() is not None:
-            fail('exited with %s' % proc.returncode)
-        try:
-            # any HTTP answer means up (unlicensed → 500); TLS: the cert may not exist yet
-            with warnings.catch_warnings():
-                warnings.simplefilter('ignore')
-                requests.get(sim._url('health'), timeout=2, verify=False)
-            break
-        except requests.RequestException:
-            if time.monotonic() > deadline:
-                fail('/health did not answer after %ss' % SIM_START_TIMEOUT)
-            time.sleep(0.02)
-    return sim
+    return Sim(data_dir or tempfile.mkdtemp(prefix='progetsim-'), options, python=python).start()
 
 
 # --------------------------------------------------------------------------------------
