@@ -243,10 +243,3 @@ class ApiKeyResource(Resource):
         key = params.get('key')
         if key is not None and (len(key) < 4 or any(c.isspace() for c in key)):
             raise ValidationError('%s: key must be at least 4 characters without spaces' % label)
-
-
-def public(key):
-    """An ApiKeyInfo without its secret (for results and the info module)."""
-    out = dict(key)
-    out.pop('key', None)
-    return out

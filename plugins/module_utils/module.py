@@ -12,7 +12,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.cac.proget.plugins.module_utils.client import (
     CONNECTION_ARGUMENT_SPEC, CONNECTION_MUTUALLY_EXCLUSIVE, CONNECTION_REQUIRED_TOGETHER,
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ProGetClient, ProGetError)
-from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError, reconcile
+from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError, reconcile, strip_secrets
 
 
 class ProGetModule(AnsibleModule):
@@ -70,6 +70,22 @@ class ProGetModule(AnsibleModule):
             extra['status'] = error.status
         result.update(extra)
         self.fail_json(msg=msg, **result)
+
+    def find_objects(self, resource, ident=None, kind=None, kind_api=None):
+        """What the *_info modules return: one object by name (or none), or every object;
+        optionally only those whose ``kind_api`` field equals ``kind`` (case-insensitive);
+        write-only and secret fields removed. A ProGet error fails the module."""
+        try:
+            if ident:
+                found = resource.get(self.client, ident)
+                objects = [found] if found else []
+            else:
+                objects = resource.list(self.client)
+        except (ProGetError, ValidationError) as e:
+            self.fail_error(e)
+        if kind:
+            objects = [o for o in objects if str(o.get(kind_api) or '').lower() == kind.lower()]
+        return [strip_secrets(resource, o) for o in objects]
 
     def run_resource(self, resource, key, force_write_only=False, force_replace=False):
         """The whole life of a single-object module: reconcile and exit.

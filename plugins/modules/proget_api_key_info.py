@@ -68,8 +68,7 @@ api_keys:
       logging: None
 '''
 
-from ansible_collections.cac.proget.plugins.module_utils.api_keys import ApiKeyResource, public
-from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
+from ansible_collections.cac.proget.plugins.module_utils.api_keys import ApiKeyResource
 from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
 
 
@@ -78,16 +77,11 @@ def main():
         name=dict(type='str'), type=dict(type='str', choices=['system', 'feed', 'personal', 'other'])),
         supports_check_mode=True)
     resource = ApiKeyResource()
-    name, key_type = module.params['name'], module.params['type']
-    try:
-        keys = resource.list(module.client)
-    except ProGetError as e:
-        module.fail_error(e)
-    if name:
-        keys = [k for k in keys if resource.same_ident(k.get('displayName'), name)]
-    if key_type:
-        keys = [k for k in keys if str(k.get('type', '')).lower() == key_type]
-    module.exit_json(changed=False, api_keys=[public(k) for k in keys])
+    # listed, not resource.get(): several keys may share a display name, and all are shown
+    keys = module.find_objects(resource, kind=module.params['type'], kind_api='type')
+    if module.params['name']:
+        keys = [k for k in keys if resource.same_ident(k.get('displayName'), module.params['name'])]
+    module.exit_json(changed=False, api_keys=keys)
 
 
 if __name__ == '__main__':

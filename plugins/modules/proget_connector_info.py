@@ -81,7 +81,6 @@ connectors:
 
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
 from ansible_collections.cac.proget.plugins.module_utils.connectors import ConnectorResource
-from ansible_collections.cac.proget.plugins.module_utils.engine import strip_secrets
 from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
 
 
@@ -90,24 +89,15 @@ def main():
                                              feeds=dict(type='bool', default=False)),
                           supports_check_mode=True)
     resource = ConnectorResource()
-    name, kind = module.params['name'], module.params['type']
-    try:
-        if name:
-            connector = resource.get(module.client, name)
-            connectors = [connector] if connector else []
-        else:
-            connectors = resource.list(module.client)
-        if kind:
-            connectors = [c for c in connectors if str(c.get('feedType', '')).lower() == kind.lower()]
-        connectors = [strip_secrets(resource, c) for c in connectors]
-        if module.params['feeds'] and connectors:
+    connectors = module.find_objects(resource, module.params['name'], module.params['type'], 'feedType')
+    if module.params['feeds'] and connectors:
+        try:
             feeds = module.client.get_json('api/management/feeds/list') or []
-            for connector in connectors:
-                connector['feeds'] = [f.get('name') for f in feeds
-                                      if any(resource.same_ident(n, connector.get('name'))
-                                             for n in f.get('connectors') or [])]
-    except ProGetError as e:
-        module.fail_error(e)
+        except ProGetError as e:
+            module.fail_error(e)
+        for connector in connectors:
+            connector['feeds'] = [f.get('name') for f in feeds
+                                  if any(resource.same_ident(n, connector.get('name')) for n in f.get('connectors') or [])]
     module.exit_json(changed=False, connectors=connectors)
 
 

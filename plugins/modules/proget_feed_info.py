@@ -72,7 +72,6 @@ feeds:
       variables: {}
 '''
 
-from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
 from ansible_collections.cac.proget.plugins.module_utils.feeds import FeedResource
 from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
 
@@ -80,18 +79,7 @@ from ansible_collections.cac.proget.plugins.module_utils.module import ProGetMod
 def main():
     module = ProGetModule(argument_spec=dict(name=dict(type='str'), type=dict(type='str')),
                           supports_check_mode=True)
-    resource = FeedResource()
-    name, feed_type = module.params['name'], module.params['type']
-    try:
-        if name:
-            feed = resource.get(module.client, name)
-            feeds = [feed] if feed else []
-        else:
-            feeds = resource.list(module.client)
-    except ProGetError as e:
-        module.fail_error(e)
-    if feed_type:
-        feeds = [f for f in feeds if str(f.get('feedType', '')).lower() == feed_type.lower()]
+    feeds = module.find_objects(FeedResource(), module.params['name'], module.params['type'], 'feedType')
     module.exit_json(changed=False, feeds=feeds)
 
 

@@ -64,21 +64,13 @@ licenses:
       hashes: [8b1a9953c4611296a827abf8c47804d7e6c49c6b6f0a1b2a3e8d2b9c1f0e3d4a]
 '''
 
-from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
 from ansible_collections.cac.proget.plugins.module_utils.licenses import LicenseResource
 from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
 
 
 def main():
     module = ProGetModule(argument_spec=dict(code=dict(type='str')), supports_check_mode=True)
-    resource = LicenseResource()
-    try:
-        licenses = resource.list(module.client)
-    except ProGetError as e:
-        module.fail_error(e)
-    code = module.params['code']
-    if code:
-        licenses = [lic for lic in licenses if resource.same_ident(lic.get('code'), code)]
+    licenses = module.find_objects(LicenseResource(), module.params['code'])
     module.exit_json(changed=False, licenses=licenses)
 
 
