@@ -5,9 +5,13 @@ Starts the test server twice (staging on 127.0.0.1:8624, production on :8625, da
 .progetsim/demo-*), empties them, runs `playbooks/configure.yml` with the inventory of
 `examples/gitops/` twice, prints both runs, and fails unless the second run reports changed=0
 for both servers. The servers are stopped at the end. Venv: $CAC_ANSIBLE_VENV (.venv/core-2.19).
+
+Like a real ProGet after bootstrap, the servers refuse anonymous requests: each run gets a fresh
+System API key, given to the playbook in PROGET_API_KEY (as a user or an AWX credential would).
 """
 import os
 import re
+import secrets
 import subprocess
 import sys
 
@@ -20,12 +24,16 @@ VENV = os.path.join(ROOT, os.environ.get('CAC_ANSIBLE_VENV', '.venv/core-2.19'))
 SERVERS = {'staging': 8624, 'production': 8625}
 
 
+API_KEY = 'demo-' + secrets.token_hex(12)
+
+
 def run(number):
     cmd = [os.path.join(VENV, 'bin', 'ansible-playbook'), '-i', 'examples/gitops/inventory',
            'playbooks/configure.yml', '--diff' if number == 1 else '--forks=2']
     print('demo: ---- run %d: %s' % (number, ' '.join(cmd[1:])), flush=True)
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, 'build', 'collections'),
-               ANSIBLE_LOCALHOST_WARNING='False', ANSIBLE_RETRY_FILES_ENABLED='False', ANSIBLE_NOCOLOR='1')
+               ANSIBLE_LOCALHOST_WARNING='False', ANSIBLE_RETRY_FILES_ENABLED='False', ANSIBLE_NOCOLOR='1',
+               PROGET_API_KEY=API_KEY)
     out = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          universal_newlines=True)
     print(out.stdout, flush=True)
@@ -39,8 +47,8 @@ def main():
     sims = []
     try:
         for name, port in SERVERS.items():
-            sim = SimProcess(os.path.join(ROOT, '.progetsim', 'demo-' + name), port=port,
-                             python=os.path.join(VENV, 'bin', 'python'))
+            sim = SimProcess(os.path.join(ROOT, '.progetsim', 'demo-' + name), '--system-key', API_KEY,
+                             '--anonymous', 'none', port=port, python=os.path.join(VENV, 'bin', 'python'))
             sim.start()
             sim.reset()
             sims.append(sim)

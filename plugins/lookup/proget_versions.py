@@ -41,44 +41,48 @@ options:
     description: Leave out prerelease versions.
     type: bool
     default: false
+  qualifier:
+    description:
+      - Only versions that have a file with this qualifier (feed types whose versions hold several files, for
+        example V(file=acme_tools-1.4.0-py3-none-any.whl)). A version with several files is listed once.
+    type: str
   url:
-    description: Base URL of the ProGet server.
+    description:
+      - Base URL of the ProGet server.
+      - If not set, the value of the E(PROGET_URL) environment variable is used.
+      - Like every connection option here, resolved exactly as the modules resolve their connection options:
+        an environment variable that is set but empty counts as unset.
     type: str
-    required: true
-    env:
-      - name: PROGET_URL
   api_key:
-    description: ProGet API key (sent as C(X-ApiKey)). Mutually exclusive with O(username).
+    description:
+      - ProGet API key (sent as C(X-ApiKey)). Mutually exclusive with O(username).
+      - If not set, the value of the E(PROGET_API_KEY) environment variable is used.
     type: str
-    env:
-      - name: PROGET_API_KEY
   username:
-    description: ProGet user name (sent with O(password) as ProGet's C(user:password) pseudo-key).
+    description:
+      - ProGet user name (sent with O(password) as ProGet's C(user:password) pseudo-key).
+      - If not set, the value of the E(PROGET_USERNAME) environment variable is used.
     type: str
-    env:
-      - name: PROGET_USERNAME
   password:
-    description: Password of O(username).
+    description:
+      - Password of O(username).
+      - If not set, the value of the E(PROGET_PASSWORD) environment variable is used.
     type: str
-    env:
-      - name: PROGET_PASSWORD
   validate_certs:
-    description: Whether to check the server's TLS certificate.
+    description:
+      - Whether to check the server's TLS certificate (default V(true)).
+      - If not set, the value of the E(PROGET_VALIDATE_CERTS) environment variable is used.
     type: bool
-    default: true
-    env:
-      - name: PROGET_VALIDATE_CERTS
   ca_path:
-    description: CA bundle that signed ProGet's certificate.
+    description:
+      - CA bundle that signed ProGet's certificate.
+      - If not set, the value of the E(PROGET_CA_PATH) environment variable is used.
     type: path
-    env:
-      - name: PROGET_CA_PATH
   timeout:
-    description: Seconds per request.
+    description:
+      - Seconds per request (default 30).
+      - If not set, the value of the E(PROGET_TIMEOUT) environment variable is used.
     type: int
-    default: 30
-    env:
-      - name: PROGET_TIMEOUT
 seealso:
   - module: cac.proget.proget_package_info
 '''
@@ -105,7 +109,8 @@ from ansible.errors import AnsibleLookupError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.cac.proget.plugins.module_utils.client import ProGetClient, ProGetError
+from ansible_collections.cac.proget.plugins.module_utils.client import (
+    CONNECTION_ARGUMENT_SPEC, ProGetClient, ProGetError, connection_options)
 from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError
 from ansible_collections.cac.proget.plugins.module_utils import packages as pk
 
@@ -115,14 +120,14 @@ class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option
-        if opt('api_key') and opt('username'):
-            raise AnsibleLookupError('proget_versions: api_key and username are mutually exclusive')
         try:
-            client = ProGetClient(opt('url'), api_key=opt('api_key'), username=opt('username'),
-                                  password=opt('password'), validate_certs=opt('validate_certs'),
-                                  ca_path=opt('ca_path'), timeout=opt('timeout'))
+            conn = connection_options(dict((name, opt(name)) for name in CONNECTION_ARGUMENT_SPEC))
+            client = ProGetClient(conn['url'], api_key=conn['api_key'], username=conn['username'],
+                                  password=conn['password'], validate_certs=conn['validate_certs'],
+                                  ca_path=conn['ca_path'], timeout=conn['timeout'], warn=self._display.warning)
         except ProGetError as e:
             raise AnsibleLookupError('proget_versions: %s' % to_native(e))
+        qualifier = (opt('qualifier') or '').lower()
         out = []
         for term in terms:
             try:
@@ -130,10 +135,13 @@ class LookupModule(LookupBase):
             except (ProGetError, ValidationError) as e:
                 raise AnsibleLookupError("proget_versions: package '%s' in feed '%s': %s"
                                          % (term, opt('feed'), client.scrub(to_native(e))))
+            found = []
             for v in versions:
-                if str(v['name']).lower() != str(term).lower():
+                if str(v['name']).lower() != str(term).lower() or (opt('stable_only') and v['prerelease']):
                     continue
-                if opt('stable_only') and v['prerelease']:
+                if qualifier and v['qualifier'].lower() != qualifier:
                     continue
-                out.append(v['version'])
+                if v['version'] not in found:  # one row per file: each version once
+                    found.append(v['version'])
+            out.extend(found)
         return out

@@ -77,6 +77,16 @@ def _name_set(value):
     return sorted(set(str(v).lower() for v in value)) if value is not None else None
 
 
+# pgutil sends full control as the three APIs it stands for (ApiKeys/Create/SystemCommand.cs);
+# ApiKeyInfo.cs also allows ["full-control"]: both are the same key.
+FULL_CONTROL = ['feeds', 'sbom-upload', 'sca']
+
+
+def _system_apis(value):
+    apis = _name_set(value)
+    return ['full-control'] if apis is not None and (apis == FULL_CONTROL or 'full-control' in apis) else apis
+
+
 def _pascal(value):
     return _PASCAL.get(str(value).lower(), value) if value is not None else None
 
@@ -90,7 +100,7 @@ class ApiKeyResource(Resource):
     replace_on_change = True
     fields = dict(
         type=Field(choices=KEY_TYPES, normalize=lower, required_on_create=True),
-        system_apis=Field(type='list', elements='str', normalize=_name_set),
+        system_apis=Field(type='list', elements='str', normalize=_system_apis),
         feed=Field(normalize=lower),
         feed_group=Field(normalize=lower),
         package_permissions=Field(type='list', elements='str', normalize=_name_set),
@@ -120,7 +130,23 @@ class ApiKeyResource(Resource):
         return found[0] if found else None
 
     def create(self, client, payload):
-        return client.post_json(self.base_path + '/create', payload)
+        """POST create. The reply is an ApiKeyInfo (pgutil) or the key's text (docs apikeys/create.md);
+        with the text, the new key is the newest one of its display name in the list."""
+        response = client.request('POST', self.base_path + '/create', json_body=payload)
+        try:
+            created = response.json()
+        except ValueError:
+            created = None
+        if isinstance(created, dict):
+            return created
+        text = (response.text or '').strip()
+        if text:
+            client.add_secret(text)
+        found = [k for k in self.list(client) if self.same_ident(k.get('displayName'), payload['displayName'])]
+        created = dict(max(found, key=lambda k: k.get('id') or 0)) if found else dict(payload)
+        if text:
+            created['key'] = text
+        return created
 
     def update(self, client, ident, payload, current):  # pragma: no cover - never called
         raise AssertionError('API keys are replaced, never updated')
@@ -139,6 +165,8 @@ class ApiKeyResource(Resource):
     def create_payload(self, params, desired):
         payload = {'displayName': params['name']}
         payload.update(desired)
+        # Logging is a required member of ApiKeyInfo.cs (pgutil always sends it): None by default.
+        payload.setdefault('logging', 'none')
         for api in ('type', 'logging'):
             if payload.get(api) is not None:
                 payload[api] = _pascal(payload[api])

@@ -233,7 +233,13 @@ class AssetResource(Resource):
             else:
                 differs = any(have.get(k) != v for k, v in want.items())
             if differs:
-                out['userMetadata'] = want
+                # A value ProGet shows in response headers keeps that flag (AssetUserMetadata.cs: a
+                # plain string means includeInResponseHeader false).
+                shown = cur.get('userMetadata') or {}
+                out['userMetadata'] = dict(
+                    (k, {'value': v, 'includeInResponseHeader': True}
+                     if isinstance(shown.get(k), dict) and shown[k].get('includeInResponseHeader') else v)
+                    for k, v in want.items())
         ch = params.get('cache_header')
         if ch is not None and _cache_comparable(ch) != _cache_comparable(cur.get('cacheHeader')):
             value = ch.get('value')
@@ -260,7 +266,9 @@ class AssetResource(Resource):
 
     def update(self, client, ident, payload, current):
         body = dict(payload)
-        body['userMetadataUpdateMode'] = self.mode
+        # 'replace' only with the metadata itself: a content-type or cache-header change alone must
+        # not wipe the user metadata (pgutil sends 'update' for those).
+        body['userMetadataUpdateMode'] = self.mode if 'userMetadata' in body else 'update'
         client.request('POST', endpoint(self.feed, 'metadata', ident), json_body=body)
         return None
 
@@ -348,15 +356,13 @@ def ensure_file(client, params, check_mode):
         raise ValidationError('part_size %d is below the minimum of %d bytes ProGet accepts per part'
                               % (part_size, MIN_PART_SIZE))
     src, content = params.get('src'), params.get('content')
-    if src is None and content is None:
-        raise ValidationError("asset '%s': state present needs src or content" % path)
-    data = None
+    data, size = None, None
     if src is not None:
         if not os.path.isfile(src):
             raise ValidationError("asset '%s': src %s is not a file (it does not exist, or is a directory; "
                                   'use state: directory to sync a folder)' % (path, src))
         size = os.path.getsize(src)
-    else:
+    elif content is not None:
         data = content.encode('utf-8')
         size = len(data)
     resource = AssetResource(feed, params.get('metadata_mode') or 'update')
@@ -366,12 +372,19 @@ def ensure_file(client, params, check_mode):
         raise ValidationError("asset '%s' in '%s' is a folder, not a file" % (path, feed))
     if current is None:
         check_asset_feed(client, feed)
-    algorithm, have = remote_hash(current)
-    local = None
-    upload = current is None or params.get('force') or (current.get('size') is not None and current['size'] != size)
-    if not upload:
-        local = hashlib.new(algorithm, data).hexdigest() if data is not None else hash_file(src, algorithm)
-        upload = local != have
+        if size is None:
+            raise ValidationError("asset '%s' in '%s' does not exist; give src or content to upload it"
+                                  % (path, feed))
+    if size is None:  # no src or content: only the metadata of the file that is there is managed
+        upload = False
+        size = current.get('size')
+    else:
+        upload = current is None or params.get('force') or (current.get('size') is not None
+                                                            and current['size'] != size)
+        if not upload:
+            algorithm, have = remote_hash(current)
+            local = hashlib.new(algorithm, data).hexdigest() if data is not None else hash_file(src, algorithm)
+            upload = local != have
     before = dict(path=path, sha256=current.get('sha256'), size=current.get('size')) if current else {}
     checksum = None
     if upload and not check_mode:

@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - reported by the module
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.module_utils.six.moves.urllib.parse import quote
 
 
@@ -60,6 +61,37 @@ CONNECTION_ARGUMENT_SPEC = dict(
     ca_path=dict(type='path', fallback=(env_fallback, ['PROGET_CA_PATH'])),
     timeout=dict(type='int', default=30, fallback=(env_fallback, ['PROGET_TIMEOUT'])),
 )
+
+
+def connection_options(given):
+    """The connection options of a plugin that is not a module (the lookup), resolved exactly as the
+    modules' argument spec resolves them: a value given wins, else a non-empty ``PROGET_*``
+    variable, else the default; then converted to the option's type."""
+    out = {}
+    for name, spec in CONNECTION_ARGUMENT_SPEC.items():
+        value = given.get(name)
+        if value is None:
+            try:
+                value = spec['fallback'][0](*spec['fallback'][1])
+            except AnsibleFallbackNotFound:
+                value = spec.get('default')
+        try:
+            if value is not None and spec['type'] == 'bool':
+                value = boolean(value)
+            elif value is not None and spec['type'] == 'int':
+                value = int(value)
+        except (TypeError, ValueError):
+            raise ProGetError('%s: %r is not a valid %s' % (name, value, spec['type']))
+        if value is not None and spec['type'] == 'path':
+            value = os.path.expanduser(os.path.expandvars(value))
+        out[name] = value
+    if not out['url']:
+        raise ProGetError('url is required (or set PROGET_URL)')
+    if out['api_key'] and (out['username'] or out['password']):
+        raise ProGetError('api_key and username/password are mutually exclusive')
+    return out
+
+
 CONNECTION_MUTUALLY_EXCLUSIVE = [('api_key', 'username'), ('api_key', 'password')]
 CONNECTION_REQUIRED_TOGETHER = [('username', 'password')]
 

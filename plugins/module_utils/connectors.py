@@ -11,7 +11,7 @@ import re
 
 from ansible_collections.cac.proget.plugins.module_utils.client import quote_name
 from ansible_collections.cac.proget.plugins.module_utils.engine import (
-    Field, Resource, ValidationError, lower)
+    Field, Resource, ValidationError, empty_to_none, lower)
 from ansible_collections.cac.proget.plugins.module_utils.feeds import FEED_TYPES, validate_name
 
 
@@ -31,7 +31,9 @@ class ConnectorResource(Resource):
     fields = dict(
         type=Field('feedType', normalize=lower, required_on_create=True),
         url=Field(normalize=_url, required_on_create=True),
-        username=Field(nullable=True),
+        # ProGet keeps a connector property sent as null (docs connectors/update.md), so a user name
+        # is cleared by sending '' (compared as no user name).
+        username=Field(normalize=empty_to_none),
         password=Field(no_log=True, write_only=True),
         timeout=Field(type='int', minimum=0),
         filters=Field(type='list', elements='raw'),
@@ -40,7 +42,8 @@ class ConnectorResource(Resource):
         metadata_cache_count=Field(type='int', minimum=0),
     )
 
-    extra_options = dict(update_password=dict(type='str', default='on_create', choices=['on_create', 'always']))
+    extra_options = dict(update_password=dict(type='str', default='on_create', choices=['on_create', 'always'],
+                                              no_log=False))
 
     def label(self, ident):
         return "connector '%s'" % ident

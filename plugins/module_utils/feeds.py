@@ -33,6 +33,15 @@ def _name_set(value):
     return sorted(set(_names(value))) if value is not None else None
 
 
+VARIABLES_ALT = 'variableDictionary'
+
+
+def _with_alt(payload):
+    if payload.get('variables') is not None:
+        payload = dict(payload, **{VARIABLES_ALT: payload['variables']})
+    return payload
+
+
 NAME_MAX = 100   # ProGet's feed and connector name columns
 
 
@@ -55,7 +64,8 @@ RETENTION_RULE = dict(
     delete_package_ids=Field(type='list', elements='str'),
     keep_versions=Field(type='list', elements='str'),
     delete_versions=Field(type='list', elements='str'),
-    size_trigger_kb=Field(type='int'),
+    # a C# long in ProGet (pgutil RetentionRule.cs): quotas above 2 TB are valid
+    size_trigger_kb=Field(type='int', maximum=2 ** 63 - 1),
     size_exclusive=Field(type='bool', sub_default=False),
     keep_consumed_within_days=Field(type='int'),
     keep_if_actively_consumed=Field(type='bool', sub_default=False),
@@ -91,6 +101,26 @@ class FeedResource(Resource):
         deployment_records_enabled=Field(type='bool'),
         use_with_projects=Field(type='bool'),
     )
+
+    # The docs' feed JSON says ``variables``; pgutil's ProGetFeed.cs says ``VariableDictionary``
+    # (JSON ``variableDictionary``). Read either; write both (a server ignores the name it does not
+    # know, System.Text.Json's default), so the same document works with either reading.
+    def _read(self, feed):
+        if isinstance(feed, dict) and feed.get('variables') is None and feed.get(VARIABLES_ALT) is not None:
+            feed = dict(feed, variables=feed[VARIABLES_ALT])
+        return feed
+
+    def list(self, client):
+        return [self._read(f) for f in super(FeedResource, self).list(client)]
+
+    def get(self, client, ident):
+        return self._read(super(FeedResource, self).get(client, ident))
+
+    def create(self, client, payload):
+        return self._read(super(FeedResource, self).create(client, _with_alt(payload)))
+
+    def update(self, client, ident, payload, current):
+        return self._read(super(FeedResource, self).update(client, ident, _with_alt(payload), current))
 
     def validate(self, params, current):
         name = params['name']

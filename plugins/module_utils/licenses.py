@@ -91,14 +91,19 @@ class LicenseResource(Resource):
         body = dict(payload)
         hashes = body.pop('hashes', None)
         if body:
-            body.update(id=current['id'], code=current['code'])
+            # The files attached now go back with every update, as pgutil sends them
+            # (Licenses/Detection/AddCommand.cs): a server that reads a missing ``hashes`` as "none"
+            # would otherwise detach them. Files to add or remove are attached after.
+            body.update(id=current['id'], code=current['code'], hashes=current.get('hashes') or [])
             client.post_json(self.base_path + '/update', body)
         if hashes is not None:
             self._attach(client, current['code'], hashes, current.get('hashes') or [])
         return self._reread(client, current['code'])
 
     def delete(self, client, ident, current):
-        client.request('POST', self.base_path + '/delete', params={'id': current['id']}, missing_ok=True)
+        # pgutil sends ?id= (ProGetClient.cs), the docs ?code= (licenses/delete.md): send both.
+        client.request('POST', self.base_path + '/delete', params={'id': current['id'], 'code': current['code']},
+                       missing_ok=True)
 
     def _reread(self, client, code):
         # ProGet's add/update answer is empty (2025) or the license (2026): read it back.

@@ -11,8 +11,15 @@ Three ways to ask a feed about its packages, chosen with ``api``:
 * ``nuget``: the NuGet v2 OData listing ``/nuget/{feed}/Packages?$format=json``.
 
 Every answer is normalised to the same version dict: ``group``, ``name``, ``version``,
-``published``, ``size``, ``listed``, ``prerelease`` and the hashes ProGet gave (``sha1``,
-``sha256``, ``sha512`` (hex)). Versions are ordered newest first (SemVer 2, module_utils/semver).
+``qualifier``, ``published``, ``size``, ``listed``, ``prerelease`` and the hashes ProGet gave
+(``sha1``, ``sha256``, ``sha512`` (hex)). Versions are ordered newest first (SemVer 2,
+module_utils/semver).
+
+A version of a PyPI, Debian, RPM, Conda, CRAN, APK or RubyGems package can hold several files
+(a wheel and an sdist, one file per architecture): the Packages API lists one row per file with
+its ``qualifier`` (``file=acme-1.0.tar.gz``, ``arch=amd64&component=main&distro=stable``), and a
+download of such a version must name the file by its qualifier (pgutil ProGetClient.cs,
+QualifierOptions.cs; docs packages/download.md: "must resolve to a single package").
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,6 +28,7 @@ __metaclass__ = type
 
 import base64
 import binascii
+from urllib.parse import unquote
 
 from ansible_collections.cac.proget.plugins.module_utils.client import quote_name
 from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError
@@ -42,9 +50,9 @@ def _odata_rows(data):
     return d if isinstance(d, list) else []
 
 
-def _normal(group, name, version, published=None, size=None, listed=True, hashes=None):
-    out = dict(group=group or '', name=name, version=version, published=published, size=size,
-               listed=listed, prerelease=semver.is_prerelease(version))
+def _normal(group, name, version, published=None, size=None, listed=True, hashes=None, qualifier=None):
+    out = dict(group=group or '', name=name, version=version, qualifier=qualifier or '', published=published,
+               size=size, listed=listed, prerelease=semver.is_prerelease(version))
     for h in HASHES:
         if hashes and hashes.get(h):
             out[h] = str(hashes[h]).lower()
@@ -87,7 +95,7 @@ def list_versions(client, feed, name=None, group=None, api='packages'):
             params['group'] = group
         rows = client.get_json('api/packages/%s/versions' % quote_name(feed), params=params) or []
         out = [_normal(r.get('group'), r.get('name'), r.get('version'), r.get('published'), r.get('size'),
-                       r.get('listed', True), r) for r in rows]
+                       r.get('listed', True), r, r.get('qualifier')) for r in rows]
     else:
         raise ValidationError('api must be one of %s, got %r' % (', '.join(APIS), api))
     if group is not None and api != 'universal':
@@ -107,7 +115,8 @@ def summarize(versions):
         if k not in by:
             by[k] = dict(group=v['group'], name=v['name'], versions=[])
             order.append(k)
-        by[k]['versions'].append(v['version'])
+        if v['version'] not in by[k]['versions']:  # one row per file: a version once
+            by[k]['versions'].append(v['version'])
     out = []
     for k in order:
         p = by[k]
@@ -118,16 +127,21 @@ def summarize(versions):
     return out
 
 
-def resolve(client, feed, name, group=None, version=None, api='packages'):
-    """The version dict to download (``version`` or, when None, the newest); None if missing."""
-    versions = [v for v in list_versions(client, feed, name=name, group=group, api=api)
-                if str(v['name']).lower() == name.lower()]
-    if version is None:
-        return versions[0] if versions else None
-    for v in versions:
-        if str(v['version']).lower() == str(version).lower():
-            return v
-    return None
+def resolve(client, feed, name, group=None, version=None, api='packages', qualifier=None, stable_only=False):
+    """The version dict (one file) to download: ``version`` or, when None, the newest (stable) one;
+    None if missing. A version with several files needs ``qualifier``; without it, the error names
+    the files' qualifiers (never guess: the hash compared must be the downloaded file's)."""
+    rows = [v for v in list_versions(client, feed, name=name, group=group, api=api)
+            if str(v['name']).lower() == name.lower() and not (stable_only and v['prerelease'])]
+    if version is None and rows:
+        version = rows[0]['version']
+    rows = [v for v in rows if str(v['version']).lower() == str(version).lower()]
+    if qualifier is not None:
+        rows = [v for v in rows if v['qualifier'].lower() == qualifier.lower()]
+    elif len(rows) > 1:
+        raise ValidationError("package '%s' %s in feed '%s' has %d files; set qualifier to one of: %s"
+                              % (name, version, feed, len(rows), ', '.join(v['qualifier'] for v in rows)))
+    return rows[0] if rows else None
 
 
 def download_path(feed, info, api):
@@ -141,9 +155,14 @@ def download_path(feed, info, api):
     params = dict(name=name, version=version)
     if group:
         params['group'] = group
+    if info.get('qualifier'):
+        params['qualifier'] = info['qualifier']
     return 'api/packages/%s/download' % quote_name(feed), params
 
 
 def file_name(info, api):
+    qualifiers = dict(part.partition('=')[::2] for part in info.get('qualifier', '').split('&') if part)
+    if qualifiers.get('file'):  # a PyPI file is named by its qualifier
+        return unquote(qualifiers['file']).rsplit('/', 1)[-1]
     ext = {'universal': '.upack', 'nuget': '.nupkg'}.get(api, '')
     return '%s-%s%s' % (info['name'], info['version'], ext)

@@ -54,7 +54,8 @@ options:
     description:
       - System keys only, required for them. Any of V(feeds) (use and manage feeds), V(sca) (projects and builds),
         V(sbom-upload), or V(full-control) (everything, needed for the licenses and security APIs).
-      - Compared without order and case.
+      - Compared without order and case. V([full-control]) and V([feeds, sca, sbom-upload]) are the same key (pgutil
+        sends full control as the three APIs), so either form matches a key shown in the other.
     type: list
     elements: str
   feed:
@@ -89,6 +90,8 @@ options:
   logging:
     description:
       - Which bodies ProGet logs for requests made with this key.
+      - ProGet requires it when a key is created; when it is not given, a new key is created with V(none). Left
+        out, an existing key's logging is not managed.
     type: str
     choices: [none, request, response, both]
   key:

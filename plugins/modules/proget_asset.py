@@ -41,7 +41,8 @@ options:
     required: true
   state:
     description:
-      - V(present) a file, from O(src) or O(content).
+      - V(present) a file, from O(src) or O(content). Without either, the file must already be there (uploaded by
+        CI, for example) and only its O(content_type), O(user_metadata) and O(cache_header) are managed.
       - V(directory) a folder; with O(src) a local directory, the files below it are synced.
       - V(absent) removes the file or folder (see O(recursive)). A missing item is not an error.
     type: str
@@ -70,7 +71,10 @@ options:
   metadata_mode:
     description:
       - V(update) sets the given O(user_metadata) keys and leaves others.
-      - V(replace) makes the item's metadata exactly O(user_metadata).
+      - V(replace) makes the item's metadata exactly O(user_metadata). A change of O(content_type) or O(cache_header)
+        alone never removes user metadata.
+      - A value that ProGet sends as a response header (C(includeInResponseHeader)) keeps that setting when it is
+        changed.
     type: str
     choices: [update, replace]
     default: update
@@ -141,6 +145,17 @@ EXAMPLES = r'''
     content: '{"channel": "stable"}'
     user_metadata:
       owner: platform-team
+
+- name: Tag a file that CI published (no src or content; the file must exist)
+  cac.proget.proget_asset:
+    url: https://proget.example.com
+    feed: installers
+    path: app/app-1.2.0.tar.gz
+    user_metadata:
+      approved-by: release-board
+    cache_header:
+      type: ttl
+      value: 86400
 
 - name: Keep a folder in sync with a local directory
   cac.proget.proget_asset:

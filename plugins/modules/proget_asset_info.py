@@ -74,7 +74,7 @@ RETURN = r'''
 items:
   description:
     - The items listed (AssetDirectoryItem as ProGet returns them, plus C(path), the full path).
-    - Empty when the folder does not exist.
+    - Empty when the folder does not exist. The module fails when the asset directory itself does not exist.
   returned: when listing
   type: list
   elements: dict
@@ -95,7 +95,7 @@ exists:
   type: bool
 '''
 
-from ansible_collections.cac.proget.plugins.module_utils.assets import clean_path, get_item, list_items
+from ansible_collections.cac.proget.plugins.module_utils.assets import check_asset_feed, clean_path, get_item, list_items
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
 from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError
 from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
@@ -113,8 +113,12 @@ def main():
         path = clean_path(p['path'], allow_empty=True)
         if not path or p['list']:
             items = list_items(module.client, p['feed'], path, recursive=p['recursive'])
+            if not items:
+                check_asset_feed(module.client, p['feed'])  # a missing asset directory is an error
             module.exit_json(changed=False, items=items, exists=bool(items) or not path)
         item = get_item(module.client, p['feed'], path)
+        if item is None:
+            check_asset_feed(module.client, p['feed'])
         module.exit_json(changed=False, asset=item or {}, exists=item is not None)
     except (ProGetError, ValidationError) as e:
         module.fail_error(e)

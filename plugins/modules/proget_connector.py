@@ -51,14 +51,15 @@ options:
     type: str
   connector_url:
     description:
-      - URL of the upstream source, for example V(https://api.nuget.org/v3/index.json) or
-        V(https://registry.npmjs.org). Required to create a connector.
+      - URL of the upstream source, for example V(https://nuget.example.com/v3/index.json) or
+        V(https://npm.example.com). Required to create a connector.
       - Must be an absolute C(http://) or C(https://) URL. Compared without a trailing C(/).
-      - For nuget.org ProGet always uses the v3 URL; append C(#v2) to force the v2 protocol.
+      - Append C(#v2) to the URL of a NuGet source to force the v2 protocol.
     type: str
   connector_username:
     description:
-      - User name for the upstream source. An empty string removes it.
+      - User name for the upstream source. An empty string removes it (it is sent as an empty string:
+        ProGet keeps a connector property that is sent as C(null)).
     type: str
   connector_password:
     description:
@@ -114,7 +115,7 @@ EXAMPLES = r'''
     api_key: "{{ proget_api_key }}"
     name: nuget.org
     type: nuget
-    connector_url: https://api.nuget.org/v3/index.json
+    connector_url: https://nuget.example.com/v3/index.json
     connector_timeout: 10
     filters:
       - Newtonsoft.*
@@ -165,7 +166,7 @@ connector:
   sample:
     name: nuget.org
     feedType: nuget
-    url: https://api.nuget.org/v3/index.json
+    url: https://nuget.example.com/v3/index.json
     timeout: 10
     username: null
     filters: [Newtonsoft.*, "!Microsoft.Internal.*"]

@@ -69,7 +69,7 @@ connectors:
   sample:
     - name: nuget.org
       feedType: nuget
-      url: https://api.nuget.org/v3/index.json
+      url: https://nuget.example.com/v3/index.json
       timeout: 10
       username: null
       filters: []

@@ -55,6 +55,15 @@ options:
     description:
       - Package group (universal packages; npm scope without C(@)).
     type: str
+  qualifier:
+    description:
+      - Which file of the version, for feed types whose versions hold several files (PyPI wheels and sdists,
+        Debian, RPM, Conda, CRAN, APK and RubyGems packages), exactly as ProGet lists it in the C(qualifier) of
+        M(cac.proget.proget_package_info), for example V(file=acme-1.0.0-py3-none-any.whl) or
+        V(arch=amd64&component=main&distro=stable).
+      - Required when the version has more than one file; the error then lists the qualifiers to choose from.
+        With O(api=packages) only.
+    type: str
   api:
     description:
       - Which ProGet API serves the package. V(packages) = the common Packages API (any feed type,
@@ -66,7 +75,8 @@ options:
   dest:
     description:
       - Local file to write. When it is an existing directory, the file is written into it under the asset's
-        file name, or C(name-version.upack), C(name-version.nupkg) (C(name-version) with O(api=packages)).
+        file name, or C(name-version.upack), C(name-version.nupkg) (C(name-version) with O(api=packages), or the file
+        name in a PyPI O(qualifier)).
     type: path
     required: true
   force:
@@ -109,6 +119,15 @@ EXAMPLES = r'''
     stable_only: true
     dest: /tmp/deploy-tool.upack
 
+- name: The source distribution of a PyPI package version that also has a wheel
+  cac.proget.proget_download:
+    url: https://proget.example.com
+    feed: internal-pypi
+    name: acme-tools
+    version: 1.4.0
+    qualifier: file=acme_tools-1.4.0.tar.gz
+    dest: /tmp
+
 - name: A NuGet package version through the NuGet v2 API
   cac.proget.proget_download:
     url: https://proget.example.com
@@ -136,6 +155,11 @@ version:
   description: The package version downloaded (the resolved one with O(latest)).
   returned: when a package is downloaded
   type: str
+qualifier:
+  description: The qualifier of the file downloaded (empty for feed types with one file per version).
+  returned: when a package is downloaded
+  type: str
+  sample: file=acme-1.0.0.tar.gz
 size:
   description: Size in bytes.
   returned: success
@@ -165,18 +189,16 @@ def plan_asset(module, p):
 def plan_package(module, p):
     if not p['version'] and not p['latest']:
         raise ValidationError("package '%s': set version, or latest: true" % p['name'])
-    info = pk.resolve(module.client, p['feed'], p['name'], group=p['group'], version=p['version'], api=p['api'])
-    if info is not None and p['latest'] and p['stable_only'] and info['prerelease']:
-        versions = [v for v in pk.list_versions(module.client, p['feed'], name=p['name'], group=p['group'],
-                                                api=p['api'])
-                    if v['name'].lower() == p['name'].lower() and not v['prerelease']]
-        info = versions[0] if versions else None
+    info = pk.resolve(module.client, p['feed'], p['name'], group=p['group'], version=p['version'], api=p['api'],
+                      qualifier=p['qualifier'], stable_only=p['latest'] and p['stable_only'])
     if info is None:
-        raise ValidationError("package '%s'%s %s was not found in feed '%s'"
+        raise ValidationError("package '%s'%s %s%s was not found in feed '%s'"
                               % (p['name'], " (group '%s')" % p['group'] if p['group'] else '',
-                                 p['version'] or 'latest', p['feed']))
+                                 p['version'] or 'latest', " (qualifier '%s')" % p['qualifier'] if p['qualifier']
+                                 else '', p['feed']))
     path, params = pk.download_path(p['feed'], info, p['api'])
-    return path, params, info, pk.file_name(info, p['api']), dict(version=info['version'])
+    return path, params, info, pk.file_name(info, p['api']), dict(version=info['version'],
+                                                                  qualifier=info['qualifier'])
 
 
 def main():
@@ -189,6 +211,7 @@ def main():
             latest=dict(type='bool', default=False),
             stable_only=dict(type='bool', default=False),
             group=dict(type='str'),
+            qualifier=dict(type='str'),
             api=dict(type='str', default='packages', choices=list(pk.APIS)),
             dest=dict(type='path', required=True),
             force=dict(type='bool', default=False),

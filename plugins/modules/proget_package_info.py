@@ -71,7 +71,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 versions:
-  description: Package versions, grouped by package, newest first within each package.
+  description:
+    - Package versions, grouped by package, newest first within each package; one entry per file where a version
+      holds several (see RV(versions[].qualifier)).
   returned: always
   type: list
   elements: dict
@@ -85,6 +87,13 @@ versions:
     version:
       description: Version.
       type: str
+    qualifier:
+      description:
+        - Which file of the version this row is, for feed types whose versions hold several files (one row per
+          file: a PyPI wheel and sdist, Debian or RPM architectures), as ProGet gives it; empty otherwise. Pass it
+          as O(cac.proget.proget_download#module:qualifier).
+      type: str
+      sample: file=acme_tools-1.4.0-py3-none-any.whl
     prerelease:
       description: Whether it is a SemVer prerelease.
       type: bool

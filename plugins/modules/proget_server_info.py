@@ -42,10 +42,19 @@ EXAMPLES = r'''
 
 RETURN = r'''
 healthy:
-  description: Whether every status ProGet reports (database, license, service) is OK.
+  description:
+    - Whether every status ProGet reports is OK: database, license, service and, on servers that replicate,
+      the replication server and client (C(replicationStatus.serverStatus) and C(clientStatus), counted the way
+      pgutil's C(health) command counts them).
   returned: always
   type: bool
   sample: true
+problems:
+  description: One line per status that is not OK, with ProGet's detail when it gives one.
+  returned: always
+  type: list
+  elements: str
+  sample: ["replication client: Error (connection refused)"]
 ready:
   description: Whether the database and service are OK; the license may still be missing.
   returned: always
@@ -103,10 +112,20 @@ def main():
     except ProGetError as e:
         module.fail_error(e)
     version = module.client.version or health.get('versionNumber')
-    ok = dict((k, health.get(k) in (None, 'OK')) for k in ('databaseStatus', 'licenseStatus', 'serviceStatus'))
+    replication = health.get('replicationStatus') if isinstance(health.get('replicationStatus'), dict) else {}
+    statuses = [('database', health, 'databaseStatus', 'databaseStatusDetails'),
+                ('license', health, 'licenseStatus', 'licenseStatusDetail'),
+                ('service', health, 'serviceStatus', 'serviceStatusDetail'),
+                ('replication server', replication, 'serverStatus', 'serverError'),
+                ('replication client', replication, 'clientStatus', 'clientError')]
+    problems = []
+    for what, doc, key, detail in statuses:
+        if doc.get(key) not in (None, 'OK'):  # null: not reported (no replication), as pgutil reads it
+            problems.append('%s: %s%s' % (what, doc[key], ' (%s)' % doc[detail] if doc.get(detail) else ''))
+    ok = dict((key, health.get(key) in (None, 'OK')) for key in ('databaseStatus', 'serviceStatus'))
     result = dict(changed=False, health=health, status=status, version=version,
-                  edition=module.client.edition,
-                  healthy=status == 200 and all(ok.values()),
+                  edition=module.client.edition, problems=problems,
+                  healthy=status == 200 and not problems,
                   ready=ok['databaseStatus'] and ok['serviceStatus'])
     release = marketing_release(version)
     if release:

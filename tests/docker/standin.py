@@ -59,7 +59,7 @@ def main():
         json.dump(seen, f)
     from progetsim.__main__ import main as sim_main
     args = ['--host', '0.0.0.0', '--port', '80', '--data-dir', data_dir, '--log', '/tmp/requests.jsonl',
-            '--version', version, '--unlicensed']
+            '--version', version, '--unlicensed', '--anonymous', 'admin']  # a new ProGet: anonymous = admin
     extra = os.environ.get('PROGET_STANDIN_ARGS')
     if extra:
         args += extra.split()

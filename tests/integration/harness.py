@@ -83,6 +83,7 @@ Example::
 import json
 import os
 import re
+import secrets
 import shlex
 import subprocess
 import sys
@@ -197,7 +198,12 @@ def start_sim(data_dir=None, python=None, **options):
     """Start `python -m progetsim --port 0` with options (CLI flag names, '_' for '-').
 
     Returns a Sim once it answers; data_dir defaults to a fresh temporary directory.
+    Like a real ProGet after bootstrap, the sim refuses anonymous requests and has one System key
+    with full control (``sim.api_key``, given to ``run_play`` as PROGET_API_KEY), unless the options
+    say otherwise (``anonymous='admin'`` for bootstrap tests, ``system_key=None`` for none).
     """
+    options.setdefault('anonymous', 'none')
+    options.setdefault('system_key', 'cac-test-' + secrets.token_hex(8))
     return Sim(data_dir or tempfile.mkdtemp(prefix='progetsim-'), options, python=python).start()
 
 

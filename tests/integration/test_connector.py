@@ -132,7 +132,7 @@ FEED_CONNECTORS_PLAY = '''
         type: nuget
         connector_url: "{{ item.u }}"
       loop:
-        - {n: nuget.org, u: "https://api.nuget.org/v3/index.json"}
+        - {n: nuget.org, u: "https://nuget.example.com/v3/index.json"}
         - {n: partner, u: "https://nuget.partner.example.com/v3/index.json"}
     - name: feed
       cac.proget.proget_feed:
@@ -226,7 +226,7 @@ def test_info_and_connection_options_stay_separate(sim, run_play):
           cac.proget.proget_connector:
             name: pypi
             type: pypi
-            connector_url: https://pypi.org/simple
+            connector_url: https://pypi.example.com/simple
             connector_username: upstream-user
         - name: all
           cac.proget.proget_connector_info: {}
@@ -240,7 +240,7 @@ def test_info_and_connection_options_stay_separate(sim, run_play):
     result = run_play(play)
     c = connector(sim, 'pypi')
     # the connection timeout (17) and the ProGet login are not the connector's
-    assert c['timeout'] is None and c['username'] == 'upstream-user' and c['url'] == 'https://pypi.org/simple'
+    assert c['timeout'] is None and c['username'] == 'upstream-user' and c['url'] == 'https://pypi.example.com/simple'
     assert [x['name'] for x in result.task('all')['result']['connectors']] == ['pypi']
     assert result.task('one')['result']['connectors'][0]['feedType'] == 'pypi'
     assert result.task('by type')['result']['connectors'] == []
@@ -255,7 +255,7 @@ BAD_INPUT_PLAY = '''
       cac.proget.proget_connector: {name: x, type: nugget, connector_url: "https://x.example.com"}
       ignore_errors: true
     - name: url without scheme
-      cac.proget.proget_connector: {name: x, type: nuget, connector_url: "api.nuget.org/v3/index.json"}
+      cac.proget.proget_connector: {name: x, type: nuget, connector_url: "nuget.example.com/v3/index.json"}
       ignore_errors: true
     - name: negative timeout
       cac.proget.proget_connector: {name: x, type: nuget, connector_url: "https://x.example.com", connector_timeout: -1}
@@ -288,7 +288,7 @@ def test_bad_input_fails_clearly_before_any_write(sim, run_play):
     result = run_play(BAD_INPUT_PLAY, extra_vars={'pw': PASSWORD}, verbosity=3)
     expected = {
         'unknown type': "connector 'x': type 'nugget' is not a ProGet feed type",
-        'url without scheme': "connector 'x': connector_url 'api.nuget.org/v3/index.json' must be an absolute",
+        'url without scheme': "connector 'x': connector_url 'nuget.example.com/v3/index.json' must be an absolute",
         'negative timeout': "connector 'x': connector_timeout must not be negative",
         'filter not a string': "connector 'x': filters[1] must be a non-empty string",
         'number filter': "connector 'x': filters[0] must be a non-empty string",

@@ -19,7 +19,7 @@ MODULES = sorted(glob.glob(os.path.join(ROOT, 'plugins', 'modules', 'proget_*.py
                  + glob.glob(os.path.join(ROOT, 'plugins', 'lookup', 'proget_*.py')))
 
 
-def _connector(sim, name, feed_type='nuget', url='https://api.nuget.org/v3/index.json'):
+def _connector(sim, name, feed_type='nuget', url='https://nuget.example.com/v3/index.json'):
     sim.api('POST', 'api/management/connectors/create',
             json={'name': name, 'feedType': feed_type, 'url': url}, expect=(200, 201))
 
@@ -102,7 +102,7 @@ SETUP = {
     'proget_feed': lambda sim: (_connector(sim, 'nuget.org'), _feed(sim, 'legacy-nuget', 'nuget'),
                                 _feed(sim, 'old-feed', 'npm')),
     'proget_feed_info': lambda sim: _feed(sim, 'internal-nuget', 'nuget'),
-    'proget_connector': lambda sim: (_connector(sim, 'old-connector', 'npm', 'https://registry.npmjs.org'),
+    'proget_connector': lambda sim: (_connector(sim, 'old-connector', 'npm', 'https://npm.example.com'),
                                      _feed(sim, 'uses-old', 'npm', ['old-connector'])),
     'proget_connector_info': lambda sim: (_connector(sim, 'nuget.org'),
                                           _feed(sim, 'internal-nuget', 'nuget', ['nuget.org'])),

@@ -10,7 +10,7 @@ NATIVE_PLAY = '''
         arguments:
           Connector_Name: native-npm
           FeedType_Name: npm
-          Connector_Url: https://registry.npmjs.org
+          Connector_Url: https://npm.example.com
           User_Name: ci
           Password_Bytes: "{{ 'planted-native-pw' | b64encode }}"
           Timeout_Period: 15

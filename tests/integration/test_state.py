@@ -215,9 +215,9 @@ KINDS_PLAY = '''
 
 def test_connectors_before_feeds_settings_secrets_and_export(sim, run_play):
     doc = {
-        'connectors': [{'name': 'nuget.org', 'type': 'nuget', 'url': 'https://api.nuget.org/v3/index.json',
+        'connectors': [{'name': 'nuget.org', 'type': 'nuget', 'url': 'https://nuget.example.com/v3/index.json',
                         'username': 'mirror', 'password': 'Planted-Connector-Pw-1', 'timeout': 15},
-                       {'name': 'npmjs', 'type': 'npm', 'url': 'https://registry.npmjs.org', 'filters': ['!evil*', '*']}],
+                       {'name': 'npmjs', 'type': 'npm', 'url': 'https://npm.example.com', 'filters': ['!evil*', '*']}],
         'feeds': [{'name': 'nuget-internal', 'type': 'nuget', 'connectors': ['nuget.org']},
                   {'name': 'npm-internal', 'type': 'npm', 'connectors': ['npmjs']}],
         'settings': [{'name': 'Web.BaseUrl', 'value': 'https://proget.example.com/'},

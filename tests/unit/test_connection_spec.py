@@ -3,7 +3,8 @@ import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.cac.proget.plugins.module_utils.client import (
-    CONNECTION_ARGUMENT_SPEC, CONNECTION_MUTUALLY_EXCLUSIVE, CONNECTION_REQUIRED_TOGETHER, env_fallback)
+    CONNECTION_ARGUMENT_SPEC, CONNECTION_MUTUALLY_EXCLUSIVE, CONNECTION_REQUIRED_TOGETHER, ProGetError,
+    connection_options, env_fallback)
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 ENV = ('PROGET_URL', 'PROGET_API_KEY', 'PROGET_USERNAME', 'PROGET_PASSWORD', 'PROGET_VALIDATE_CERTS',
@@ -62,3 +63,27 @@ def test_task_option_wins_over_environment(monkeypatch):
 def test_api_key_in_environment_and_username_in_task_are_exclusive(monkeypatch):
     result = validate({'url': 'https://p', 'username': 'u', 'password': 'p'}, monkeypatch, PROGET_API_KEY='k')
     assert 'mutually exclusive' in ' '.join(result.error_messages)
+
+
+@pytest.mark.parametrize('params, env', [
+    ({}, dict(PROGET_URL='https://p', PROGET_VALIDATE_CERTS='', PROGET_CA_PATH='', PROGET_TIMEOUT='')),
+    ({}, dict(PROGET_URL='https://p', PROGET_VALIDATE_CERTS='no', PROGET_CA_PATH='/etc/ca.pem', PROGET_TIMEOUT='7')),
+    ({'url': 'https://given', 'validate_certs': True}, dict(PROGET_URL='https://env', PROGET_VALIDATE_CERTS='false')),
+    ({'timeout': 5}, dict(PROGET_URL='https://p', PROGET_USERNAME='u', PROGET_PASSWORD='pw', PROGET_API_KEY='')),
+])
+def test_the_lookup_resolves_connection_options_as_the_modules_do(monkeypatch, params, env):
+    """connection_options() (plugins that are not modules) == the modules' argument spec."""
+    expected = validate(dict(params), monkeypatch, **env).validated_parameters
+    assert connection_options(dict(params)) == expected
+    assert connection_options(dict(params))['ca_path'] != ''
+
+
+def test_connection_options_errors(monkeypatch):
+    for name in ENV:
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ProGetError, match='url is required'):
+        connection_options({})
+    with pytest.raises(ProGetError, match='timeout'):
+        connection_options({'url': 'https://p', 'timeout': 'soon'})
+    with pytest.raises(ProGetError, match='mutually exclusive'):
+        connection_options({'url': 'https://p', 'api_key': 'k', 'username': 'u'})
