@@ -50,7 +50,7 @@ options:
     description:
       - Base URL of the ProGet server.
       - If not set, the value of the E(PROGET_URL) environment variable is used.
-      - Like every connection option here, resolved exactly as the modules resolve their connection options:
+      - Like every connection option here, resolved exactly as the modules resolve their connection options;
         an environment variable that is set but empty counts as unset.
     type: str
   api_key:

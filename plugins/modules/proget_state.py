@@ -66,7 +66,8 @@ options:
   assets:
     description:
       - Asset files and folders; each item takes the options of M(cac.proget.proget_asset) (C(feed),
-        C(path), C(state), C(src) or C(content), metadata, cache header...).
+        C(path), C(state), C(src) or C(content), metadata, cache header...). An entry without C(src) or C(content)
+        manages only the metadata of a file that is already there.
       - Applied after every other kind (their asset directories first), files uploaded only when their
         hash differs; in check mode each is planned with the same logic.
     type: list
