@@ -123,7 +123,7 @@ EXAMPLES = r'''
   cac.proget.proget_download:
     url: https://proget.example.com
     feed: internal-pypi
-    name: acme-tools
+    name: acme_tools
     version: 1.4.0
     qualifier: file=acme_tools-1.4.0.tar.gz
     dest: /tmp

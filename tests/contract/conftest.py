@@ -1,5 +1,9 @@
 """Contract tests of the sim (pure HTTP). One sim process per test module; each test starts
-from an empty server (``/__sim/reset``) and an empty request log."""
+from an empty server (``/__sim/reset``) and an empty request log.
+
+The sims run as a ProGet that requires a key (the default ``anonymous: none``) with the system
+key ``SYSTEM_KEY``, which ``Client`` sends unless a test passes ``key=None`` (no key) or another
+key. Tests of the anonymous modes set the mode explicitly."""
 import os
 import sys
 
@@ -26,9 +30,10 @@ class Client(object):
     def url(self, path):
         return self.sim.url + "/" + path.lstrip("/")
 
-    def request(self, method, path, key=None, **kw):
+    def request(self, method, path, key=SYSTEM_KEY, **kw):
+        """``key``: the X-ApiKey to send (default the system key); None sends none."""
         headers = dict(kw.pop("headers", None) or {})
-        if key is not None:
+        if key is not None and "X-ApiKey" not in headers and "auth" not in kw:
             headers["X-ApiKey"] = key
         kw.setdefault("timeout", 10)
         if self.sim.https:
@@ -41,23 +46,31 @@ class Client(object):
     def post(self, path, **kw):
         return self.request("POST", path, **kw)
 
-    def create_feed(self, name, feed_type="nuget", key=None, **fields):
+    def create_feed(self, name, feed_type="nuget", key=SYSTEM_KEY, **fields):
         body = dict(name=name, feedType=feed_type, **fields)
         r = self.post("api/management/feeds/create", json=body, key=key)
         assert r.status_code == 200, r.text
         return r.json()
 
     def create_connector(self, name, feed_type="nuget", url="https://api.nuget.org/v3/index.json",
-                         key=None, **fields):
+                         key=SYSTEM_KEY, **fields):
         body = dict(name=name, feedType=feed_type, url=url, **fields)
         r = self.post("api/management/connectors/create", json=body, key=key)
-        assert r.status_code == 201, r.text
+        assert r.status_code == 200, r.text
         return r.json()
 
-    def create_key(self, key=None, **body):
+    def create_key(self, key=SYSTEM_KEY, **body):
+        """Create an API key (``logging`` defaults to "None") -> its ApiKeyInfo: the JSON reply,
+        or for the default text reply the listed record with ``key`` set to the text."""
+        body.setdefault("logging", "None")
         r = self.post("api/api-keys/create", json=body, key=key)
-        assert r.status_code == 201, r.text
-        return r.json()
+        assert r.status_code == 200, r.text
+        if r.headers["Content-Type"].startswith("application/json"):
+            return r.json()
+        assert r.headers["Content-Type"].startswith("text/plain")
+        listed = self.get("api/api-keys/list", key=SYSTEM_KEY).json()
+        info = max(listed, key=lambda k: k["id"])  # ids only grow
+        return dict(info, key=r.text)
 
 
 def _start(tmp_path_factory, *args, **kw):

@@ -108,7 +108,11 @@ def test_dir_listing_folders_and_delete(files):
     assert names(c.get(E + "dir/docs?recursive=false)")) == names(c.get(E + "dir/docs"))  # pgutil's stray ')'
     assert ("/docs/sub", "b.txt", "text/plain") in names(c.get(E + "dir/docs", params={"recursive": "true"}))
     assert len(c.get(E + "dir/", params={"recursive": "true"}).json()) == 8
-    assert c.get(E + "dir/nothing").status_code == 404             # 2025: missing folder = 404
+    # docs assets/folders/list.md (also 2024-07): a missing folder is an empty array, not 404
+    r = c.get(E + "dir/nothing")
+    assert r.status_code == 200 and r.json() == []
+    assert c.get(E + "dir/top.txt").json() == []                   # a file is not a folder
+    assert c.get(E + "metadata/nothing").status_code == 404         # how to test existence
     r = c.post(E + "delete/docs")
     assert r.status_code == 400 and "not empty" in r.text
     assert c.post(E + "delete/docs", params={"recursive": "true"}).status_code == 200
@@ -119,9 +123,23 @@ def test_dir_listing_folders_and_delete(files):
     assert c.get(E + "content/new").status_code == 400
 
 
-def test_missing_folder_is_empty_list_on_2026(files, sim):
-    sim.config(version="26.0.12.24")
-    assert files.get(E + "dir/nothing").json() == []
+@pytest.mark.parametrize("version", ["24.0.3.7", "25.0.13.5", "26.0.12.24"])
+def test_missing_folder_is_empty_list_missing_directory_is_404(files, sim, version):
+    sim.config(version=version)
+    r = files.get(E + "dir/nothing/deeper", params={"recursive": "true"})
+    assert r.status_code == 200 and r.json() == []
+    r = files.get("endpoints/nosuchdir/dir/nothing")
+    assert r.status_code == 404 and r.text
+
+
+def test_metadata_type_is_any_string(files):
+    # AssetItemMetadataUpdate.cs: type is a string; no source restricts its form
+    c = files
+    c.post(E + "content/t.bin", data=b"x")
+    assert c.post(E + "metadata/t.bin", json={"type": "weird"}).status_code == 200
+    assert meta(c, "t.bin")["type"] == "weird"
+    assert c.post(E + "metadata/t.bin", json={"type": 5}).status_code == 400
+    assert meta(c, "t.bin")["type"] == "weird"
 
 
 def test_metadata_update_replace_cache_header(files):
@@ -198,7 +216,8 @@ def test_export_import_zip_and_tgz(files):
 def test_escaping_paths_are_refused(files, sim, raw):
     u = urllib.parse.urlsplit(sim.url)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
-    conn.request("POST" if "/content/" in raw else "GET", u.path + raw, body=b"x")
+    conn.request("POST" if "/content/" in raw else "GET", u.path + raw, body=b"x",
+                 headers={"X-ApiKey": SYSTEM_KEY})
     r = conn.getresponse()
     assert r.status == 400, r.read()
     conn.close()
@@ -211,21 +230,24 @@ def test_only_asset_feeds(files):
     assert files.get("endpoints/nothing/metadata/a.txt").status_code == 404
 
 
-def test_auth_401_challenge_and_403(sim_factory):
-    sim = sim_factory("--system-key", SYSTEM_KEY, "--anonymous", "none")
+def test_auth_is_401_with_a_challenge(client, sim):
+    # every asset page: "A 401 response indicates a missing, unknown, or unauthorized API Key"
     import requests
-    h = {"X-ApiKey": SYSTEM_KEY}
-    requests.post(sim.url + "/api/management/feeds/create", json={"name": "files", "feedType": "asset"}, headers=h)
-    r = requests.get(sim.url + "/endpoints/files/dir/")
-    assert r.status_code == 401 and r.headers["WWW-Authenticate"].startswith("Basic")
-    r = requests.post(sim.url + "/api/api-keys/create", headers=h, json={
-        "type": "Feed", "feed": "files", "packagePermissions": ["view"], "logging": "None"})
-    view = r.json()["key"]
+    client.create_feed("files", "asset")
+    for kw in ({}, {"headers": {"X-ApiKey": "unknown"}}, {"auth": ("Admin", "wrong")}):
+        r = requests.get(sim.url + "/endpoints/files/dir/", **kw)
+        assert r.status_code == 401 and r.headers["WWW-Authenticate"].startswith("Basic"), kw
+    view = client.create_key(type="Feed", feed="files", packagePermissions=["view"])["key"]
     assert requests.get(sim.url + "/endpoints/files/dir/", headers={"X-ApiKey": view}).status_code == 200
     r = requests.post(sim.url + "/endpoints/files/content/a.txt", headers={"X-ApiKey": view}, data=b"x")
-    assert r.status_code == 403 and "permissions" in r.text
-    assert requests.post(sim.url + "/endpoints/files/content/a.txt", headers=h, data=b"x").status_code == 201
+    assert r.status_code == 401 and r.headers["WWW-Authenticate"].startswith("Basic")
+    assert meta(client, "a.txt") == 404
+    assert requests.post(sim.url + "/endpoints/files/content/a.txt", headers={"X-ApiKey": SYSTEM_KEY},
+                         data=b"x").status_code == 201
     assert requests.get(sim.url + "/endpoints/files/content/a.txt", auth=("api", SYSTEM_KEY)).content == b"x"
+    sim.config(anonymous="view")
+    assert requests.get(sim.url + "/endpoints/files/dir/").status_code == 200
+    assert requests.get(sim.url + "/endpoints/files/dir/", headers={"X-ApiKey": "unknown"}).status_code == 401
 
 
 def test_large_upload_is_streamed_and_logged(files, sim):
@@ -240,8 +262,8 @@ def test_large_upload_is_streamed_and_logged(files, sim):
 
 def test_json_file_upload_keeps_its_content(files):
     # auth looks for API_Key in JSON bodies; the file content must survive that read
-    body = b'{"x": 1, "API_Key": "not-a-key"}'
-    r = files.post(E + "content/app.json", data=body, headers={"Content-Type": "application/json"})
+    body = b'{"x": 1, "API_Key": "%s"}' % SYSTEM_KEY.encode()
+    r = files.post(E + "content/app.json", key=None, data=body, headers={"Content-Type": "application/json"})
     assert r.status_code == 201
     assert files.get(E + "content/app.json").content == body
     assert meta(files, "app.json")["size"] == len(body)

@@ -100,13 +100,12 @@ def test_duplicate_and_case_insensitive_names(client):
     assert g.status_code == 200 and g.json()["name"] == "MyFeed"
     u = client.post(F + "update/myFEED", json={"description": "x"})
     assert u.status_code == 200 and u.json()["name"] == "MyFeed"
-    assert client.post(F + "delete/myfeed").status_code == 200  # POST also deletes
+    assert client.request("DELETE", F + "delete/myfeed").status_code == 200
     assert client.get(F + "list").json() == []
 
 
 def test_unknown_feed_404(client):
-    for method, path in [("GET", "get/nope"), ("POST", "update/nope"), ("DELETE", "delete/nope"),
-                         ("POST", "delete/nope")]:
+    for method, path in [("GET", "get/nope"), ("POST", "update/nope"), ("DELETE", "delete/nope")]:
         r = client.request(method, F + path, json={} if path.startswith("update") else None)
         assert r.status_code == 404, (method, path)
         assert r.text and r.headers["Content-Type"].startswith("text/plain")
@@ -121,9 +120,21 @@ def test_partial_update_keeps_other_fields_and_null_clears(client):
     # null on a non-nullable field keeps it; explicit null on a nullable one clears
     f = client.post(F + "update/p", json={"active": None, "description": None}).json()
     assert f["active"] is False and f["description"] is None and f["dropPath"] == "/d"
-    # PATCH works too
-    r = client.request("PATCH", F + "update/p", json={"dropPath": None})
+    r = client.post(F + "update/p", json={"dropPath": None})
     assert r.status_code == 200 and r.json()["dropPath"] is None
+
+
+def test_undocumented_verbs_are_405(client):
+    # docs feeds/get.md GET, update.md POST, delete.md DELETE (pgutil the same)
+    client.create_feed("v", description="d")
+    for method, path in [("POST", "get/v"), ("PATCH", "update/v"), ("PUT", "update/v"),
+                         ("POST", "delete/v"), ("POST", "list"), ("GET", "create"),
+                         ("PATCH", "create")]:
+        r = client.request(method, F + path, json={"description": "changed"})
+        assert r.status_code == 405, (method, path)
+        assert r.text and r.headers["Content-Type"].startswith("text/plain")
+    assert client.get(F + "get/v").json()["description"] == "d"
+    assert [f["name"] for f in client.get(F + "list").json()] == ["v"]
 
 
 def test_arrays_and_maps_replace(client):
@@ -170,22 +181,51 @@ def test_type_change_rule(client):
     assert client.post(F + "update/u", json={"feedType": "ROMP"}).status_code == 200
 
 
-def test_unknown_connector_422(client):
+def test_unknown_connector_400(client):
+    # 2024-07 feeds create/update pages: "400 (Invalid Input)"; no source gives 422
     r = client.post(F + "create", json={"name": "c", "feedType": "nuget", "connectors": ["X"]})
-    assert r.status_code == 422 and r.text == "connector 'X' does not exist"
+    assert r.status_code == 400 and r.text == "connector 'X' does not exist"
     assert client.get(F + "list").json() == []
     client.create_feed("c")
     r = client.post(F + "update/c", json={"connectors": ["nope"]})
-    assert r.status_code == 422 and "nope" in r.text
+    assert r.status_code == 400 and "nope" in r.text
+    assert client.get(F + "get/c").json()["connectors"] == []
 
 
 def test_variables(client):
-    f = client.create_feed("v", variableDictionary={"Good Name_1": "x"})
+    # docs feed example JSON: "variables"; the other name is an unknown property (ignored)
+    f = client.create_feed("v", variables={"Good Name_1": "x"}, variableDictionary={"B": "y"})
     assert f["variables"] == {"Good Name_1": "x"} and "variableDictionary" not in f
     for bad in ["1abc", "abc-", "abc_", "abc ", "a" * 51, "a.b", ""]:
         r = client.post(F + "update/v", json={"variables": {bad: "x"}})
         assert r.status_code == 400, bad
+    assert client.post(F + "update/v", json={"variableDictionary": {}}).json()["variables"] == {"Good Name_1": "x"}
     assert client.get(F + "get/v").json()["variables"] == {"Good Name_1": "x"}
+
+
+def test_variables_named_variable_dictionary(client, sim):
+    # pgutil ProGetFeed.cs: VariableDictionary -> "variableDictionary"
+    sim.config(feed_variables_name="variableDictionary")
+    f = client.create_feed("v", variableDictionary={"A": "1"}, variables={"B": "2"})
+    assert f["variableDictionary"] == {"A": "1"} and "variables" not in f
+    assert client.post(F + "update/v", json={"variables": {}}).json()["variableDictionary"] == {"A": "1"}
+    r = client.post(F + "update/v", json={"variableDictionary": {"C": "3"}})
+    assert r.json()["variableDictionary"] == {"C": "3"}
+    assert client.post(F + "update/v", json={"variableDictionary": {"1bad": "x"}}).status_code == 400
+    assert client.get(F + "get/v").json()["variableDictionary"] == {"C": "3"}
+    sim.config(feed_variables_name="variables")
+    assert client.get(F + "get/v").json()["variables"] == {"C": "3"}
+
+
+def test_size_trigger_kb_is_a_long(client):
+    # RetentionRule.cs: long? SizeTriggerKb; the other counts are int?
+    big = 2 ** 63 - 1
+    f = client.create_feed("r", retentionRules=[{"sizeTriggerKb": 3 * 2 ** 31}, {"sizeTriggerKb": big}])
+    assert [r["sizeTriggerKb"] for r in f["retentionRules"]] == [3 * 2 ** 31, big]
+    assert [r["sizeTriggerKb"] for r in client.get(F + "get/r").json()["retentionRules"]] == [3 * 2 ** 31, big]
+    for rule in ({"sizeTriggerKb": big + 1}, {"keepVersionsCount": 2 ** 31}):
+        assert client.post(F + "update/r", json={"retentionRules": [rule]}).status_code == 400, rule
+    assert len(client.get(F + "get/r").json()["retentionRules"]) == 2
 
 
 def test_bad_field_types(client):
@@ -211,9 +251,10 @@ def test_delete_connector_detaches_from_feeds(client):
 def test_feed_manage_forbidden_text(client, sim):
     sim.config(anonymous="view")
     client.create_feed("v1", key="Admin:Admin")
-    assert client.get(F + "list").json()[0]["name"] == "v1"
-    assert client.get(F + "get/v1").status_code == 200
-    r = client.post(F + "create", json={"name": "v2", "feedType": "npm"})
+    assert client.get(F + "list", key=None).json()[0]["name"] == "v1"
+    assert client.get(F + "get/v1", key=None).status_code == 200
+    r = client.post(F + "create", key=None, json={"name": "v2", "feedType": "npm"})
     assert r.status_code == 403 and r.text == FORBIDDEN
-    assert client.post(F + "update/v1", json={}).status_code == 403
-    assert client.request("DELETE", F + "delete/v1").status_code == 403
+    assert client.post(F + "update/v1", key=None, json={"active": False}).status_code == 403
+    assert client.request("DELETE", F + "delete/v1", key=None).status_code == 403
+    assert [(f["name"], f["active"]) for f in client.get(F + "list").json()] == [("v1", True)]

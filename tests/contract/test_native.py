@@ -79,7 +79,7 @@ def test_licenses(client):
     client.post("api/licenses/add", json={"code": "MIT", "title": "MIT", "urls": ["https://x.org/mit"]})
     data = client.get(N + "Licenses_GetLicenses").json()
     lic = data["Licenses"][0]
-    assert lic["External_Id"] == "MIT" and data["LicenseUrls"][0]["License_Url"] == "x.org/mit"
+    assert lic["External_Id"] == "MIT" and data["LicenseUrls"][0]["License_Url"] == "https://x.org/mit"
     assert client.post(N + "Licenses_DeleteLicense?License_Id=%d" % lic["License_Id"]).status_code == 200
     assert client.get("api/licenses/list").json() == []
 
@@ -100,20 +100,22 @@ def test_errors(client):
 
 
 def test_key_carriers_and_permission(client, sim):
-    sim.config(anonymous="none")
-    r = client.get(N + "Feeds_GetFeeds")
+    r = client.get(N + "Feeds_GetFeeds", key=None)
     assert r.status_code == 403 and r.text == FORBIDDEN
-    assert client.get(N + "Feeds_GetFeeds?key=" + SYSTEM_KEY).status_code == 200
-    assert client.get(N + "Feeds_GetFeeds?API_Key=" + SYSTEM_KEY).status_code == 200
+    assert client.get(N + "Feeds_GetFeeds?key=" + SYSTEM_KEY, key=None).status_code == 200
+    assert client.get(N + "Feeds_GetFeeds?API_Key=" + SYSTEM_KEY, key=None).status_code == 200
     assert client.get(N + "Feeds_GetFeeds", key=SYSTEM_KEY).status_code == 200
-    r = client.post(N + "Feeds_CreateFeed", json={"Feed_Name": "j", "FeedType_Name": "npm",
-                                                  "API_Key": SYSTEM_KEY})
+    r = client.post(N + "Feeds_CreateFeed", key=None, json={"Feed_Name": "j", "FeedType_Name": "npm",
+                                                            "API_Key": SYSTEM_KEY})
     assert r.status_code == 200
-    r = client.post(N + "Feeds_CreateFeed", data={"Feed_Name": "k", "FeedType_Name": "npm",
-                                                  "key": SYSTEM_KEY})
+    r = client.post(N + "Feeds_CreateFeed", key=None, data={"Feed_Name": "k", "FeedType_Name": "npm",
+                                                            "key": SYSTEM_KEY})
     assert r.status_code == 200
-    feeds = client.create_key(key=SYSTEM_KEY, type="System", systemApis=["feeds"])["key"]
+    feeds = client.create_key(type="System", systemApis=["feeds"])["key"]
     assert client.get(N + "Feeds_GetFeeds", key=feeds).status_code == 403
+    r = client.post(N + "Feeds_CreateFeed", key="bogus", json={"Feed_Name": "x", "FeedType_Name": "npm"})
+    assert r.status_code == 403
+    assert [f["name"] for f in client.get("api/management/feeds/list").json()] == ["j", "k"]
 
 
 def test_connector_methods_take_query_form_and_json_arguments(client):

@@ -14,8 +14,7 @@ def test_headers_on_every_response(client, sim):
           client.post("api/management/feeds/create", json={}),
           client.get("no/such/endpoint"),
           client.request("PUT", "api/management/feeds/list")]
-    sim.config(anonymous="none")
-    rs.append(client.get("api/api-keys/list"))
+    rs.append(client.get("api/api-keys/list", key=None))
     sim.config(fail_every=1)
     rs.append(client.get("api/management/feeds/list"))
     assert [r.status_code for r in rs] == [200, 404, 400, 404, 405, 403, 500]
@@ -34,9 +33,33 @@ def test_health_2025(client, sim):
               "serviceStatus", "serviceStatusDetail", "extensionsInstalled", "replicationStatus"):
         assert k in h
     assert h["licenseStatus"] == "OK"
-    sim.config(unlicensed=True, anonymous="none")
-    r = client.get("health", key="bogus")
+    sim.config(unlicensed=True)
+    r = client.get("health", key="bogus")       # no key needed; an unknown one is not refused
     assert r.status_code == 500 and r.json()["licenseStatus"] == "Error"
+
+
+REPL = {
+    "none": (None, None, None, None),
+    "ok": ("OK", None, "OK", None),
+    "server_error": ("Error", "Simulated replication error (progetsim config replication=server_error).", "OK", None),
+    "client_error": ("OK", None, "Error", "Simulated replication error (progetsim config replication=client_error)."),
+}
+
+
+@pytest.mark.parametrize("mode", sorted(REPL))
+@pytest.mark.parametrize("version", ["25.0.13.5", "26.0.12.24"])
+def test_health_replication_status(client, sim, mode, version):
+    # ProGetHealthInfo.cs ReplicationStatusInfo; docs health.md gives 500 only for a health
+    # problem "such as service not running", so the status stays 200
+    sim.config(version=version, replication=mode)
+    r = client.get("health?format=json", key=None)
+    assert r.status_code == 200
+    rs = r.json()["replicationStatus"]
+    assert (rs["serverStatus"], rs["serverError"], rs["clientStatus"], rs["clientError"]) == REPL[mode]
+    if version.startswith("26"):
+        assert client.get("health/json").json()["replicationStatus"] == rs
+        r = client.get("health", key=None)
+        assert (r.status_code, r.text) == (200, "OK")
 
 
 def test_health_2026(client, sim):
@@ -61,12 +84,11 @@ def test_cli_version_edition_unlicensed(sim_factory):
 
 
 def test_request_log(client, sim):
-    sim.config(anonymous="none")
     client.create_feed("logged", key=SYSTEM_KEY)
-    client.get("api/management/feeds/list?key=" + SYSTEM_KEY + "&indent")
+    client.get("api/management/feeds/list?key=" + SYSTEM_KEY + "&indent", key=None)
     client.post("api/settings/set?name=Licensing.Key&value=SECRET-LIC", key=SYSTEM_KEY)
     client.post("api/management/feeds/update/logged", json={"description": "x"}, key="Admin:Admin")
-    client.get("api/api-keys/list", headers={"X-ApiKey": "bogus"})
+    client.get("api/api-keys/list", key="bogus")
     client.post("api/management/feeds/update/logged", json={}, key=SYSTEM_KEY)  # no change
     client.get("__sim/state")
     log = sim.log()
@@ -80,7 +102,7 @@ def test_request_log(client, sim):
     assert [e["status"] for e in log] == [200, 200, 200, 200, 403, 200]
     assert log[1]["query"].startswith("key=***") and log[2]["query"] == "name=Licensing.Key&value=***"
     assert log[0]["principal"] == log[1]["principal"] != "Anonymous"
-    assert log[4]["principal"] == "Anonymous"
+    assert log[4]["principal"] == "Invalid"   # a refused key is not the anonymous user
     assert log[0]["bytes"] > 0
     text = json.dumps(log) + open(os.path.join(sim.data_dir, "requests.jsonl")).read()
     for secret in (SYSTEM_KEY, "SECRET-LIC", "Admin:Admin", "bogus"):
@@ -127,19 +149,27 @@ def test_latency(client, sim):
 
 def test_config_validation(client, sim):
     for bad in ({"anonymous": "everyone"}, {"edition": "pro"}, {"fail_every": -1},
-                {"version": "x"}, {"nope": 1}):
+                {"version": "x"}, {"nope": 1}, {"apikey_create_reply": "xml"},
+                {"full_control_echo": "all"}, {"replication": "broken"}, {"license_delete_by": "name"},
+                {"license_update_hashes": "clear"}, {"feed_variables_name": "vars"}):
         r = requests.post(sim.url + "/__sim/config", json=bad)
-        assert r.status_code == 400
+        assert r.status_code == 400, bad
     cfg = requests.get(sim.url + "/__sim/config").json()
-    assert set(cfg) >= {"version", "edition", "anonymous", "key_storage", "fail_every",
-                        "drop_every", "latency_ms", "unlicensed"}
+    assert cfg == {"version": "25.0.13.5", "edition": "free", "anonymous": "none",
+                   "key_storage": "plain", "fail_every": 0, "drop_every": 0, "drop_after_write": 0,
+                   "latency_ms": 0, "unlicensed": False, "connector_in_use": "detach",
+                   "apikey_create_reply": "text", "full_control_echo": "as-sent",
+                   "replication": "none", "license_delete_by": "code",
+                   "license_update_hashes": "keep", "feed_variables_name": "variables"}
+    r = requests.post(sim.url + "/__sim/config", json={"feed_variables_name": "VARIABLEDICTIONARY"})
+    assert r.json()["feed_variables_name"] == "variableDictionary"
 
 
 def test_reset_empties_and_restores_config(client, sim):
     client.create_feed("x")
-    sim.config(anonymous="none")
+    sim.config(anonymous="admin", replication="ok")
     sim.reset()
-    assert sim.get_config()["anonymous"] == "admin"
+    assert sim.get_config()["anonymous"] == "none" and sim.get_config()["replication"] == "none"
     assert client.get("api/management/feeds/list").json() == []
     assert client.get("api/api-keys/list", key=SYSTEM_KEY).json()[0]["displayName"] == "sim-bootstrap"
 
@@ -152,18 +182,20 @@ def test_state_dump(client, sim):
 
 def test_restart_keeps_data(sim_factory):
     s = sim_factory("--system-key", "k1")
-    requests.post(s.url + "/api/management/feeds/create", json={"name": "persist", "feedType": "npm"})
-    key = requests.post(s.url + "/api/api-keys/create",
-                        json={"type": "System", "systemApis": ["feeds"]}).json()
-    requests.post(s.url + "/api/licenses/add", json={"code": "MIT", "title": "MIT"})
+    h = {"X-ApiKey": "k1"}
+    requests.post(s.url + "/api/management/feeds/create", headers=h, json={"name": "persist", "feedType": "npm"})
+    requests.post(s.url + "/api/api-keys/create", headers=h,
+                  json={"type": "System", "systemApis": ["feeds"], "logging": "None"})
+    requests.post(s.url + "/api/licenses/add", headers=h, json={"code": "MIT", "title": "MIT"})
+    ids = [k["id"] for k in requests.get(s.url + "/api/api-keys/list", headers=h).json()]
     s.restart()
-    assert requests.get(s.url + "/api/management/feeds/get/persist").status_code == 200
-    ids = [k["id"] for k in requests.get(s.url + "/api/api-keys/list").json()]
-    assert key["id"] in ids and len(ids) == 2
-    assert requests.get(s.url + "/api/licenses/list").json()[0]["code"] == "MIT"
-    k2 = requests.post(s.url + "/api/api-keys/create",
-                       json={"type": "System", "systemApis": ["feeds"]}).json()
-    assert k2["id"] > key["id"]
+    assert requests.get(s.url + "/api/management/feeds/get/persist", headers=h).status_code == 200
+    assert [k["id"] for k in requests.get(s.url + "/api/api-keys/list", headers=h).json()] == ids
+    assert len(ids) == 2
+    assert requests.get(s.url + "/api/licenses/list", headers=h).json()[0]["code"] == "MIT"
+    requests.post(s.url + "/api/api-keys/create", headers=h,
+                  json={"type": "System", "systemApis": ["feeds"], "logging": "None"})
+    assert max(k["id"] for k in requests.get(s.url + "/api/api-keys/list", headers=h).json()) > max(ids)
 
 
 def test_https(sim_factory):
@@ -179,7 +211,7 @@ def test_https(sim_factory):
 
 
 def test_prefix(sim_factory):
-    s = sim_factory(prefix="/proget")
+    s = sim_factory("--anonymous", "admin", prefix="/proget")
     assert s.url.endswith("/proget")
     root = s.url[:-len("/proget")]
     assert requests.get(root + "/health").status_code == 404
@@ -212,11 +244,24 @@ def test_head_and_chunked_body(client):
 def test_concurrent_writes(client, sim):
     import concurrent.futures
 
+    sim.config(apikey_create_reply="json")
+
     def create(i):
-        return requests.post(sim.url + "/api/api-keys/create", timeout=10,
-                             json={"type": "System", "systemApis": ["feeds"],
+        return requests.post(sim.url + "/api/api-keys/create", timeout=10, headers={"X-ApiKey": SYSTEM_KEY},
+                             json={"type": "System", "systemApis": ["feeds"], "logging": "None",
                                    "displayName": "k%d" % i}).json()["id"]
     with concurrent.futures.ThreadPoolExecutor(16) as pool:
         ids = list(pool.map(create, range(40)))
     assert len(set(ids)) == 40
     assert len(client.get("api/api-keys/list").json()) == 41  # + sim-bootstrap
+
+
+def test_cli_config_option_survives_reset(sim_factory):
+    s = sim_factory("--system-key", SYSTEM_KEY, "--config", "apikey_create_reply=json",
+                    "--config", "replication=client_error")
+    s.reset()
+    assert s.get_config()["apikey_create_reply"] == "json"
+    r = requests.post(s.url + "/api/api-keys/create", headers={"X-ApiKey": SYSTEM_KEY},
+                      json={"type": "System", "systemApis": ["feeds"], "logging": "None"})
+    assert r.status_code == 200 and r.json()["systemApis"] == ["feeds"]
+    assert requests.get(s.url + "/health").json()["replicationStatus"]["clientStatus"] == "Error"

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from harness import ROOT
+from progetsim.packagefiles import nupkg, sdist, upack, wheel
 
 MODULES = sorted(glob.glob(os.path.join(ROOT, 'plugins', 'modules', 'proget_*.py'))
                  + glob.glob(os.path.join(ROOT, 'plugins', 'lookup', 'proget_*.py')))
@@ -31,41 +32,24 @@ def _feed(sim, name, feed_type, connectors=None):
     sim.api('POST', 'api/management/feeds/create', json=body, expect=(200, 201))
 
 
-def _upack(name, version, group=None):
-    import io
-    import json
-    import zipfile
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, 'w') as z:
-        z.writestr('upack.json', json.dumps(dict(name=name, version=version, **({'group': group} if group else {}))))
-        z.writestr('package/readme.txt', version)
-    return buf.getvalue()
-
-
-def _nupkg(pkg_id, version):
-    import io
-    import zipfile
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, 'w') as z:
-        z.writestr(pkg_id + '.nuspec', '<package><metadata><id>%s</id><version>%s</version></metadata></package>'
-                   % (pkg_id, version))
-    return buf.getvalue()
-
-
 def _packages(sim):
-    """Asset directory `installers`, universal feed `tools`, NuGet feed `internal-nuget` with packages."""
+    """Asset directory `installers`, universal feed `tools`, NuGet feed `internal-nuget` and PyPI feed
+    `internal-pypi` (a version with a wheel and an sdist), with packages."""
     _feed(sim, 'installers', 'asset')
     _feed(sim, 'tools', 'universal')
     _feed(sim, 'internal-nuget', 'nuget')
+    _feed(sim, 'internal-pypi', 'pypi')
     sim.api('POST', 'endpoints/installers/content/app/app-1.2.0.tar.gz', data=b'app', expect=201)
     for v in ('1.0.0', '1.1.0-rc.1'):
-        sim.api('POST', 'upack/tools/upload', data=_upack('deploy-tool', v, 'acme'), expect=201)
-    sim.api('PUT', 'api/packages/internal-nuget/upload', data=_nupkg('Acme.Core', '2.0.1'), expect=201)
+        sim.api('POST', 'upack/tools/upload', data=upack('deploy-tool', v, 'acme'), expect=200)
+    sim.api('PUT', 'api/packages/internal-nuget/upload', data=nupkg('Acme.Core', '2.0.1'), expect=200)
+    for name, data in (wheel('acme_tools', '1.4.0'), sdist('acme_tools', '1.4.0')):
+        sim.api('PUT', 'api/packages/internal-pypi/upload/' + name, data=data, expect=200)
 
 
 def _api_key(sim, name):
-    sim.api('POST', 'api/api-keys/create', json={'type': 'System', 'systemApis': ['feeds'], 'displayName': name},
-            expect=(200, 201))
+    sim.api('POST', 'api/api-keys/create', expect=200,
+            json={'type': 'System', 'systemApis': ['feeds'], 'displayName': name, 'logging': 'None'})
 
 
 def _license(sim, code):

@@ -8,6 +8,7 @@ assertions are on the sim's state and request log.
 import hashlib
 
 import pytest
+from progetsim.packagefiles import sdist, wheel
 
 KEY_PLAY = '''
 - hosts: localhost
@@ -298,3 +299,62 @@ def test_lookup_reads_empty_variables_as_unset(sim_factory, play_runner):
     ok = runner(LOOKUP_PLAY, env={'PROGET_VALIDATE_CERTS': '', 'PROGET_CA_PATH': '',
                                   'REQUESTS_CA_BUNDLE': sim.ca_path})
     assert ok.rc == 0, ok.describe()
+
+
+DOWNLOAD_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: info
+      cac.proget.proget_package_info: {feed: py, name: acme_tools}
+    - name: versions
+      ansible.builtin.debug:
+        msg: "{{ query('cac.proget.proget_versions', 'acme_tools', feed='py', qualifier=qual | default(None)) }}"
+    - name: download
+      cac.proget.proget_download:
+        feed: py
+        name: acme_tools
+        version: "{{ v | default(omit) }}"
+        latest: "{{ omit if v is defined else true }}"
+        qualifier: "{{ qual | default(omit) }}"
+        dest: "{{ dest }}"
+'''
+
+
+def test_download_of_a_version_with_several_files_needs_its_qualifier(sim, run_play, tmp_path):
+    """pgutil sends a qualifier (ProGetClient.cs); a download that matches several files is a 400
+    (docs packages/download.md). The module names the files instead, and never compares the hash
+    of another file of the version."""
+    sim.api('POST', 'api/management/feeds/create', json={'name': 'py', 'feedType': 'pypi'}, expect=200)
+    files = dict((name, data) for name, data in (wheel('acme_tools', '1.4.0'), sdist('acme_tools', '1.4.0'),
+                                                 sdist('acme_tools', '1.3.0')))
+    for name, data in files.items():
+        sim.api('PUT', 'api/packages/py/upload/' + name, data=data, expect=200)
+    whl, tgz = 'file=acme_tools-1.4.0-py3-none-any.whl', 'file=acme_tools-1.4.0.tar.gz'
+
+    dest = tmp_path / 'downloads'
+    dest.mkdir()
+    sim.clear_log()
+    refused = run_play(DOWNLOAD_PLAY, extra_vars=dict(dest=str(dest)), expect_rc=2)
+    rows = refused.task('info')['result']['versions']
+    assert sorted((r['version'], r['qualifier']) for r in rows) == sorted(
+        [('1.4.0', whl), ('1.4.0', tgz), ('1.3.0', 'file=acme_tools-1.3.0.tar.gz')])
+    assert refused.task('info')['result']['packages'][0]['versions'] == ['1.4.0', '1.3.0']
+    assert refused.task('versions')['result']['msg'] == ['1.4.0', '1.3.0']
+    msg = refused.task('download')['result']['msg']
+    assert msg.startswith("package 'acme_tools' 1.4.0 in feed 'py' has 2 files; set qualifier to one of: ")
+    assert sorted(msg.split(': ', 1)[1].split(', ')) == sorted([whl, tgz])
+    assert not [e for e in sim.log() if e['path'].endswith('/download')] and list(dest.iterdir()) == []
+
+    first = run_play(DOWNLOAD_PLAY, extra_vars=dict(dest=str(dest), qual=tgz))
+    assert first.task('versions')['result']['msg'] == ['1.4.0']
+    result = first.task('download')['result']
+    assert result['changed'] and result['qualifier'] == tgz
+    written = dest / 'acme_tools-1.4.0.tar.gz'
+    assert written.read_bytes() == files['acme_tools-1.4.0.tar.gz']
+    assert result['checksum'] == hashlib.sha256(files['acme_tools-1.4.0.tar.gz']).hexdigest()
+
+    sim.clear_log()
+    again = run_play(DOWNLOAD_PLAY, extra_vars=dict(dest=str(written), qual=tgz, v='1.4.0'))
+    assert again.task('download')['changed'] is False
+    assert not [e for e in sim.log() if e['path'].endswith('/download')]  # compared by the right file's hash

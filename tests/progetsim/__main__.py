@@ -4,7 +4,8 @@ import os
 import signal
 import sys
 
-from .server import DEFAULT_CONFIG, Server, Sim, make_tls_context
+from .core import HttpError
+from .server import DEFAULT_CONFIG, Server, Sim, make_tls_context, validate_config
 
 
 def main(argv=None):
@@ -17,7 +18,8 @@ def main(argv=None):
     p.add_argument("--version", default=DEFAULT_CONFIG["version"])
     p.add_argument("--edition", default="free", choices=["free", "basic", "enterprise"],
                    type=str.lower)
-    p.add_argument("--anonymous", default="admin", choices=["admin", "view", "none"], type=str.lower)
+    p.add_argument("--anonymous", default=DEFAULT_CONFIG["anonymous"],
+                   choices=["admin", "view", "none"], type=str.lower)
     p.add_argument("--key-storage", default="plain", choices=["plain", "hashed"], type=str.lower)
     p.add_argument("--prefix", default="")
     p.add_argument("--https", action="store_true")
@@ -28,12 +30,19 @@ def main(argv=None):
     p.add_argument("--latency-ms", type=int, default=0)
     p.add_argument("--system-key")
     p.add_argument("--unlicensed", action="store_true")
+    p.add_argument("--config", action="append", default=[], metavar="NAME=VALUE",
+                   help="set a string config option at start (kept across /__sim/reset), e.g. "
+                        "--config apikey_create_reply=json; see progetsim/README.md")
     a = p.parse_args(argv)
 
     config = {"version": a.version, "edition": a.edition, "anonymous": a.anonymous,
               "key_storage": a.key_storage, "fail_every": a.fail_every,
               "drop_every": a.drop_every, "drop_after_write": a.drop_after_write,
               "latency_ms": a.latency_ms, "unlicensed": a.unlicensed}
+    try:
+        config.update(validate_config(dict(c.partition("=")[::2] for c in a.config)))
+    except HttpError as ex:
+        p.error(ex.text)
     sim = Sim(a.data_dir, config, prefix=a.prefix, log_path=a.log, system_key=a.system_key)
     tls = make_tls_context(sim.data_dir, a.host) if a.https else None
     server = Server((a.host, a.port), sim, tls)

@@ -2,8 +2,8 @@
 import re
 import secrets
 
-from .auth import hash_secret, parse_datetime
-from .core import HttpError, bad_request, empty, json_response, not_found
+from .auth import FULL_CONTROL_APIS, hash_secret, parse_datetime
+from .core import bad_request, empty, json_response, not_found, text
 
 TYPES = {"system": "System", "feed": "Feed", "personal": "Personal", "other": "Other"}
 LOGGING = {"none": "None", "request": "Request", "response": "Response", "both": "Both"}
@@ -13,7 +13,7 @@ OUTPUT_ORDER = ["id", "type", "key", "displayName", "description", "systemApis",
                 "packagePermissions", "feed", "feedGroup", "user", "expiration", "logging"]
 
 
-def key_out(rec, show_key):
+def key_out(req, rec, show_key):
     out = {}
     for k in OUTPUT_ORDER:
         if k == "id":
@@ -22,6 +22,10 @@ def key_out(rec, show_key):
             out[k] = rec.get("key") if show_key else None
         else:
             out[k] = rec.get(k)
+    # config full_control_echo: "as-sent" shows systemApis as stored; "expanded" shows
+    # ["full-control"] as the three APIs pgutil sends for it (ApiKeys/Create/SystemCommand.cs).
+    if req.sim.config["full_control_echo"] == "expanded" and "full-control" in (out["systemApis"] or []):
+        out["systemApis"] = sorted(FULL_CONTROL_APIS, key=SYSTEM_APIS.index)
     return out
 
 
@@ -60,7 +64,11 @@ def validate(req, body):
     if "type" not in body or body.get("type") in (None, ""):
         raise bad_request("type is required.")
     ktype = _enum(body["type"], TYPES, "type")
-    logging = _enum(body["logging"], LOGGING, "logging") if body.get("logging") is not None else "None"
+    # ApiKeyInfo.cs: "public required ApiKeyBodyLogging Logging" ("required ... must be specified
+    # when creating"); no default is applied.
+    if body.get("logging") is None:
+        raise bad_request("logging is required (None, Request, Response or Both).")
+    logging = _enum(body["logging"], LOGGING, "logging")
     rec = {"type": ktype, "displayName": _opt_str(body, "displayName"),
            "description": _opt_str(body, "description"), "systemApis": None,
            "packagePermissions": None, "feed": None, "feedGroup": None, "user": None,
@@ -115,10 +123,13 @@ def validate(req, body):
 def list_route(req):
     req.require("admin")
     show = req.sim.config["key_storage"] == "plain"
-    return json_response([key_out(r, show) for r in req.store.all("apikey")])
+    return json_response([key_out(req, r, show) for r in req.store.all("apikey")])
 
 
 def create_route(req):
+    # Any edition may create any key type here. pgutil ProGetClient.cs CreateApiKeyAsync maps a
+    # failure on Free/Basic to "edition required" for non-personal keys, but no source says
+    # what the server answers, so the sim does not refuse them (kept, not verified).
     req.require("admin")
     body = req.json_object()
     rec = validate(req, body)
@@ -139,9 +150,13 @@ def create_route(req):
     rec["key_hash"] = h
     rec["key"] = None if hashed else secret
     rec = req.store.insert("apikey", rec, name=h)
-    out = key_out(rec, True)
-    out["key"] = secret
-    return json_response(out, 201)
+    # 200 in both readings (docs apikeys/create.md; 2024-07 table: "200 ... the body will contain
+    # the text of the ApiKey created"). The new key's text is shown once, also with hashed storage.
+    if req.sim.config["apikey_create_reply"] == "json":
+        out = key_out(req, rec, True)
+        out["key"] = secret
+        return json_response(out)
+    return text(secret)
 
 
 def delete_route(req):
@@ -156,8 +171,10 @@ def delete_route(req):
     return empty()
 
 
+# Only documented verbs: docs apikeys/list.md GET, create.md POST, delete.md POST (pgutil
+# ProGetClient.cs: the same); any other verb answers 405.
 ROUTES = [
     (("GET",), r"/api/api-keys/list/?", list_route),
-    (("POST", "PUT"), r"/api/api-keys/create/?", create_route),
-    (("POST", "DELETE"), r"/api/api-keys/delete/?", delete_route),
+    (("POST",), r"/api/api-keys/create/?", create_route),
+    (("POST",), r"/api/api-keys/delete/?", delete_route),
 ]

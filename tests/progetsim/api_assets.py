@@ -6,9 +6,11 @@ lives on disk (progetsim/files.py). Multipart uploads in progress are objects of
 ``asset_upload`` named ``"<feed id>/<upload id>"`` whose parts are written into one sparse
 temporary file; the item appears only on ``multipart=complete``.
 
-Auth (section 1.5, 0.3): a caller without the needed permission gets 401 with a Basic challenge
-when it is anonymous (or its credentials were not accepted), 403 otherwise. A feed that is not an
-asset directory (or does not exist) gives 404 with a text body.
+Auth: a caller without the needed permission gets 401 with a Basic challenge, whether it is
+anonymous, its key is unknown, or its key lacks the permission: every asset page (docs
+assets/files/*.md, folders/*.md, metadata/*.md) says "A 401 response indicates a missing, unknown,
+or unauthorized API Key" and none gives 403. A feed that is not an asset directory (or does not
+exist) gives 404 with a text body.
 """
 import io
 import mimetypes
@@ -17,7 +19,7 @@ import tarfile
 import zipfile
 
 from . import files
-from .core import HttpError, Response, bad_request, empty, forbidden, json_response, not_found
+from .core import HttpError, Response, bad_request, empty, json_response, not_found
 
 RESET = files.RESET
 
@@ -28,9 +30,7 @@ CHALLENGE = {"WWW-Authenticate": 'Basic realm="ProGet"'}
 def asset_feed(req, feed_name, permission):
     rec = req.store.find("feed", feed_name)
     if not req.principal.can(permission, feed_name):
-        if req.principal.kind == "anonymous":
-            raise _Unauthorized()
-        raise forbidden()
+        raise _Unauthorized()  # 401 for missing, unknown or unauthorized keys (module docstring)
     if rec is None or rec.get("feedType") != "asset":
         raise not_found("Asset directory '%s' was not found." % feed_name)
     return rec
@@ -360,12 +360,9 @@ def dir_route(req, feed, path=None):
         if req.method in ("GET", "HEAD"):
             f = asset_feed(req, feed, "feeds.view")
             p = clean_path(path)
-            if p:
-                rec = get_item(req, f, p)
-                if rec is None or not rec.get("dir"):
-                    if req.sim.major >= 26:
-                        return json_response([])
-                    raise not_found("The folder '%s' was not found." % p)
+            # docs assets/folders/list.md (and the 2024-07 page, 689d8342 ...folders-list.md:169):
+            # "querying a nonexistent path ... will not return a 404, but will instead return an
+            # empty array"; only a missing asset directory gives 404 (asset_feed).
             items = children(req, f, p, truthy(req.arg("recursive")))
             return json_response([item_out(req, f, r) for r in items])
         if req.method == "POST":
@@ -469,8 +466,10 @@ def metadata_route(req, feed, path=None):
         if mode not in ("update", "replace"):
             raise bad_request("Invalid userMetadataUpdateMode '%s' (expected update or replace)." % mode)
         if body.get("type") is not None:
-            if not isinstance(body["type"], str) or "/" not in body["type"]:
-                raise bad_request("Invalid type: expected a Content-Type such as text/plain.")
+            # AssetItemMetadataUpdate.cs: a string; no source restricts its form, so any string
+            # is stored (no "must contain '/'" check).
+            if not isinstance(body["type"], str):
+                raise bad_request("Invalid type: expected a string.")
             if not rec.get("dir"):
                 rec["type"] = body["type"]
         if "userMetadata" in body and body["userMetadata"] is not None:

@@ -8,7 +8,9 @@ OUTPUT_ORDER = ["name", "url", "feedType", "timeout", "username", "filters",
 
 
 def connector_out(rec):
-    return dict((k, rec.get(k)) for k in OUTPUT_ORDER)  # password is never returned
+    # The password is never returned: ProGetConnector.cs has a Password property, but no source
+    # says whether GET/list show it; hiding it is the cautious reading (kept, not verified).
+    return dict((k, rec.get(k)) for k in OUTPUT_ORDER)
 
 
 def get_or_404(store, name):
@@ -27,24 +29,31 @@ def check_url(value):
 
 
 def apply_fields(rec, body):
-    if body.get("url") is not None:
+    """Apply a (partial) ProGetConnector ``body``. A property that is omitted or null keeps its
+    value: docs connectors/update.md "any properties omitted will keep their existing values";
+    2024-07 connectors page (689d8342 proget-api-connectors/#.md:48) "omitting a property or
+    supplying `null` as the value will keep the current setting". The sources are silent on how
+    to clear the username or password; our reading: an empty string clears it (stored as null)."""
+    def given(k):
+        return body.get(k) is not None
+    if given("url"):
         rec["url"] = check_url(body["url"])
-    if body.get("feedType") is not None:
+    if given("feedType"):
         rec["feedType"] = normalize_type(body["feedType"])
-    if "timeout" in body:
+    if given("timeout"):
         v = expect_int(body, "timeout")
-        if v is not None and v < 0:
+        if v < 0:
             raise bad_request("Invalid value for timeout: must not be negative.")
         rec["timeout"] = v
     for k in ("username", "password"):
-        if k in body:
-            rec[k] = expect_str(body, k)
-    if body.get("filters") is not None:
+        if given(k):
+            rec[k] = expect_str(body, k) or None
+    if given("filters"):
         rec["filters"] = expect_str_list(body, "filters")
-    if body.get("metadataCacheEnabled") is not None:
+    if given("metadataCacheEnabled"):
         rec["metadataCacheEnabled"] = expect_bool(body, "metadataCacheEnabled")
     for k in ("metadataCacheMinutes", "metadataCacheCount"):
-        if body.get(k) is not None:
+        if given(k):
             rec[k] = expect_int(body, k, minimum=0)
     return rec
 
@@ -97,7 +106,8 @@ def get_route(req, name):
 def create_route(req):
     req.require("connectors")
     body = req.json_object()
-    return json_response(connector_out(create_connector(req.store, body)), 201)
+    # docs connectors/create.md: "A Connector object will be returned on a successful 200"
+    return json_response(connector_out(create_connector(req.store, body)))
 
 
 def update_route(req, name):
@@ -152,10 +162,10 @@ def n_create_or_update(req, args):
         body["feedType"] = args.str("FeedType_Name")
     if args.raw("Filter_Csv") is not None:
         body["filters"] = [f.strip() for f in (args.str("Filter_Csv") or "").split(",") if f.strip()]
-    if args.raw("User_Name") is not None:
-        body["username"] = args.str("User_Name") or None
+    if args.raw("User_Name") is not None:  # "" clears (apply_fields)
+        body["username"] = args.str("User_Name")
     if args.raw("Password_Bytes") is not None:
-        body["password"] = args.bytes_text("Password_Bytes") or None
+        body["password"] = args.bytes_text("Password_Bytes")
     if args.raw("Timeout_Period") is not None:
         body["timeout"] = args.int("Timeout_Period")
     if args.bool("MetadataCache_Enabled_Indicator") is not None:
@@ -205,11 +215,14 @@ NATIVE_METHODS = {
     "Connectors_DeleteConnector": n_delete_connector,
 }
 
+# Only documented verbs (any other verb answers 405): docs connectors/list.md, get.md: GET;
+# create.md: "POST/PUT"; update.md: POST; delete.md: DELETE, while pgutil ProGetClient.cs
+# DeleteConnectorAsync uses POST, so delete takes both.
 P = r"/api/management/connectors"
 ROUTES = [
     (("GET",), P + r"/list/?", list_route),
-    (("GET", "POST"), P + r"/get/(?P<name>[^/]+)/?", get_route),
+    (("GET",), P + r"/get/(?P<name>[^/]+)/?", get_route),
     (("POST", "PUT"), P + r"/create/?", create_route),
-    (("POST", "PATCH"), P + r"/update/(?P<name>[^/]+)/?", update_route),
+    (("POST",), P + r"/update/(?P<name>[^/]+)/?", update_route),
     (("DELETE", "POST"), P + r"/delete/(?P<name>[^/]+)/?", delete_route),
 ]

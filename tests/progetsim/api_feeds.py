@@ -2,7 +2,7 @@
 import re
 
 from .core import (HttpError, bad_request, check_entity_name, empty, expect_bool, expect_str,
-                   expect_str_list, expect_str_map, json_response, not_found, unprocessable)
+                   expect_str_list, expect_str_map, json_response, not_found)
 
 FEED_TYPES = [
     "universal", "nuget", "chocolatey", "npm", "maven", "powershell", "docker", "rubygems",
@@ -41,8 +41,12 @@ OUTPUT_ORDER = [
 ]
 
 RULE_BOOLS = ["deletePrereleaseVersions", "deleteCached", "sizeExclusive", "keepIfActivelyConsumed"]
-RULE_INTS = ["keepVersionsCount", "keepUsedWithinDays", "triggerDownloadCount", "sizeTriggerKb",
-             "keepConsumedWithinDays", "keepPackageUsageRemovedDays"]
+# RetentionRule.cs: every count is a C# int? except SizeTriggerKb, a long? (quotas above ~2 TB);
+# a value the C# type cannot hold fails deserialisation (400).
+INT_MAX, LONG_MAX = 2 ** 31 - 1, 2 ** 63 - 1
+RULE_INTS = {"keepVersionsCount": INT_MAX, "keepUsedWithinDays": INT_MAX,
+             "triggerDownloadCount": INT_MAX, "sizeTriggerKb": LONG_MAX,
+             "keepConsumedWithinDays": INT_MAX, "keepPackageUsageRemovedDays": INT_MAX}
 RULE_LISTS = ["keepPackageIds", "deletePackageIds", "keepVersions", "deleteVersions"]
 RULE_ORDER = ["deletePrereleaseVersions", "deleteCached", "keepVersionsCount", "keepUsedWithinDays",
               "triggerDownloadCount", "keepPackageIds", "deletePackageIds", "keepVersions",
@@ -102,10 +106,20 @@ def rule_out(rule):
     return out
 
 
+def variables_name(req):
+    """JSON name of the feed variables (config ``feed_variables_name``): the docs' example JSON
+    shows "variables" (2024-07 689d8342 proget-api-feeds/#.md:64); pgutil ProGetFeed.cs names the
+    property VariableDictionary, i.e. "variableDictionary". Only the configured name is read or
+    written; the other is an unknown property (ignored)."""
+    return req.sim.config["feed_variables_name"]
+
+
 def feed_out(req, rec):
     out = {}
     for k in OUTPUT_ORDER:
-        if k == "endpointUrl":
+        if k == "variables":
+            out[variables_name(req)] = rec.get("variables")
+        elif k == "endpointUrl":
             out[k] = endpoint_url(req, rec)
         elif k == "canPublish":
             out[k] = True
@@ -146,7 +160,8 @@ def parse_rules(value):
                     raise bad_request("Invalid value for retentionRules[%d].%s." % (i, k))
                 rule[k] = bool(v)
             elif k in RULE_INTS:
-                if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
+                if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0
+                                      or v > RULE_INTS[k]):
                     raise bad_request("Invalid value for retentionRules[%d].%s." % (i, k))
                 rule[k] = v
             elif k in RULE_LISTS:
@@ -175,17 +190,22 @@ def resolve_connectors(store, names):
     for n in names:
         c = store.find("connector", n)
         if c is None:
-            raise unprocessable("connector '%s' does not exist" % n)
+            # 400: the feeds create/update pages (2024-07 689d8342 proget-api-feeds-create.md:65,
+            # -update.md:217) list "400 (Invalid Input)" for invalid properties and no 422.
+            raise bad_request("connector '%s' does not exist" % n)
         if c["name"] not in out:
             out.append(c["name"])
     return out
 
 
-def apply_fields(store, rec, body):
+def apply_fields(req, rec, body):
     """Apply the (partial) ProGetFeed ``body`` onto ``rec``; read-only/unknown fields ignored."""
-    if "variableDictionary" in body and "variables" not in body:
-        body = dict(body)
-        body["variables"] = body["variableDictionary"]
+    store = req.store
+    body = dict(body)
+    given = body.pop(variables_name(req), None)
+    body.pop("variables", None)
+    if given is not None:
+        body["variables"] = given
     for k in NULLABLE_STR:
         if k in body:
             v = expect_str(body, k)
@@ -225,7 +245,7 @@ def create_feed(req, body):
     feed_type = normalize_type(body.get("feedType"))
     if store.find("feed", name) is not None:
         raise bad_request("A feed named '%s' already exists." % name)
-    rec = apply_fields(store, new_feed(name, feed_type), body)
+    rec = apply_fields(req, new_feed(name, feed_type), body)
     return store.insert("feed", rec, name=name)
 
 
@@ -236,7 +256,7 @@ def update_feed(req, rec, body):
         if new_type != old and not any(old in g and new_type in g for g in TYPE_CHANGE_GROUPS):
             raise bad_request("The feed type cannot be changed from %s to %s." % (old, new_type))
         rec["feedType"] = new_type
-    apply_fields(req.store, rec, body)
+    apply_fields(req, rec, body)
     return req.store.update("feed", rec)
 
 
@@ -421,11 +441,13 @@ NATIVE_METHODS = {
     "Feeds_DeleteFeedConnector": n_delete_feed_connector,
 }
 
+# Only documented verbs (any other verb answers 405): docs feeds/list.md, get.md: GET;
+# create.md: "POST/PUT"; update.md: POST; delete.md: DELETE (pgutil ProGetClient.cs: the same).
 P = r"/api/management/feeds"
 ROUTES = [
     (("GET",), P + r"/list/?", list_feeds),
-    (("GET", "POST"), P + r"/get/(?P<name>[^/]+)/?", get_feed),
+    (("GET",), P + r"/get/(?P<name>[^/]+)/?", get_feed),
     (("POST", "PUT"), P + r"/create/?", create_route),
-    (("POST", "PATCH"), P + r"/update/(?P<name>[^/]+)/?", update_route),
-    (("DELETE", "POST"), P + r"/delete/(?P<name>[^/]+)/?", delete_route),
+    (("POST",), P + r"/update/(?P<name>[^/]+)/?", update_route),
+    (("DELETE",), P + r"/delete/(?P<name>[^/]+)/?", delete_route),
 ]

@@ -15,20 +15,36 @@ def license_out(rec):
     return out
 
 
-def strip_scheme(url):
-    return re.sub(r"^[A-Za-z][A-Za-z0-9+.-]*://", "", url)
-
-
 def apply_fields(rec, body):
+    """Partial update (docs licenses/update.md: "any properties omitted will keep their existing
+    values. Updating a property with an array value will overwrite the existing value").
+    ``urls`` are stored as given: pgutil strips the scheme client-side (Licenses/Detection/
+    AddCommand.cs readUrl), which implies the server does not."""
     if body.get("title") is not None:
         rec["title"] = expect_str(body, "title")
     for k in ARRAYS:
         if body.get(k) is not None:
-            v = expect_str_list(body, k)
-            if k == "urls":
-                v = [strip_scheme(u) for u in v]
-            rec[k] = v
+            rec[k] = expect_str_list(body, k)
     return rec
+
+
+def apply_hashes(req, rec, body):
+    """``hashes`` names the attached license files (LicenseInfo.cs). Given: only the listed ones
+    stay attached (an array overwrites, update.md; files are only attached by files/add, so unknown
+    hashes are ignored). Omitted: config ``license_update_hashes`` "keep" keeps every file (update.md
+    partial update); "replace" detaches them all, the reading suggested by pgutil always sending
+    hashes back (Licenses/Detection/AddCommand.cs)."""
+    if body.get("hashes") is not None:
+        wanted = [h.lower() for h in expect_str_list(body, "hashes")]
+    elif req.sim.config["license_update_hashes"] == "replace":
+        wanted = []
+    else:
+        return
+    kept = [h for h in rec.get("hashes") or [] if h.lower() in wanted]
+    for h in rec.get("hashes") or []:
+        if h not in kept:
+            drop_file(req.store, rec, h)
+    rec["hashes"] = kept
 
 
 def list_route(req):
@@ -85,14 +101,18 @@ def update_route(req):
             raise bad_request("A license with code '%s' already exists." % code)
         rec["code"] = new_code = code
     apply_fields(rec, body)
+    apply_hashes(req, rec, body)
     store.update("license", rec, name=new_code)
     return json_response(license_out(rec))
 
 
 def find_by_query(req):
+    """The license named by ``?code=`` (docs licenses/delete.md) or ``?id=`` (pgutil
+    ProGetClient.cs DeleteLicenseAsync), as config ``license_delete_by`` allows."""
     store = req.store
-    raw_id = req.arg("id")
-    code = req.arg("code")
+    by = req.sim.config["license_delete_by"]
+    raw_id = req.arg("id") if by in ("id", "either") else None
+    code = req.arg("code") if by in ("code", "either") else None
     if raw_id not in (None, ""):
         rec = store.get("license", _parse_id(raw_id))
         if rec is None:
@@ -103,13 +123,19 @@ def find_by_query(req):
         if rec is None:
             raise not_found("License %s not found." % code)
         return rec
-    raise bad_request("The id parameter is required.")
+    raise bad_request({"code": "The code parameter is required.",
+                       "id": "The id parameter is required."}.get(by, "The code or id parameter is required."))
+
+
+def drop_file(store, rec, h):
+    """Delete the stored file ``h`` unless another license also has it."""
+    if not any(h in (o.get("hashes") or []) for o in store.all("license") if o["_id"] != rec["_id"]):
+        store.delete_blob("license-file/" + h)
 
 
 def delete_license(store, rec):
     for h in rec.get("hashes") or []:
-        if not any(h in (o.get("hashes") or []) for o in store.all("license") if o["_id"] != rec["_id"]):
-            store.delete_blob("license-file/" + h)
+        drop_file(store, rec, h)
     store.delete("license", rec["_id"])
 
 
@@ -197,12 +223,16 @@ NATIVE_METHODS = {
     "Licenses_DeleteLicense": n_delete_license,
 }
 
+# Only documented verbs (any other verb answers 405): docs licenses/list.md GET; create.md
+# "POST/PUT /api/licenses/add"; update.md POST; delete.md says "DELETE" in its text but shows
+# "POST /api/licenses/delete?code=", so both; files add/delete POST and download GET (pgutil
+# ProGetClient.cs AddLicenseFileAsync, DeleteLicenseFileAsync, GetLicenseFileAsync).
 ROUTES = [
     (("GET",), r"/api/licenses/list/?", list_route),
     (("POST", "PUT"), r"/api/licenses/add/?", add_route),
     (("POST",), r"/api/licenses/update/?", update_route),
     (("POST", "DELETE"), r"/api/licenses/delete/?", delete_route),
-    (("POST", "PUT"), r"/api/licenses/files/add/?", file_add_route),
-    (("POST", "DELETE"), r"/api/licenses/files/delete/?", file_delete_route),
+    (("POST",), r"/api/licenses/files/add/?", file_add_route),
+    (("POST",), r"/api/licenses/files/delete/?", file_delete_route),
     (("GET",), r"/api/licenses/files/download/?", file_download_route),
 ]

@@ -6,7 +6,8 @@
   give the ``.nupkg`` (no version = the latest).
 * Push: ``PUT /nuget/{feed}/`` or ``PUT /api/v2/package/{feed}`` with the ``.nupkg`` as
   ``multipart/form-data`` (what ``nuget push`` sends) or as the raw body; the key may come in
-  ``X-NuGet-ApiKey``.
+  ``X-NuGet-ApiKey``. Inedo does not document feed endpoints (docs http-requests.md "Feed
+  Endpoints"); the verbs and the 201 are the NuGet V2 push protocol's (PUT, 201 Created).
 * ``DELETE /nuget/{feed}/package/{id}/{version}``.
 """
 import base64
@@ -120,7 +121,7 @@ ROUTES = [
     (("GET", "HEAD"), r"/nuget/(?P<feed>[^/]+)/Packages(?:\(\))?/?", odata_packages),
     (("GET", "HEAD"), r"/api/v2/package/(?P<feed>[^/]+)/(?P<name>[^/]+)(?:/(?P<version>[^/]+))?/?", download),
     (("GET", "HEAD"), r"/nuget/(?P<feed>[^/]+)/package/(?P<name>[^/]+)(?:/(?P<version>[^/]+))?/?", download),
-    (("PUT", "POST"), r"/nuget/(?P<feed>[^/]+)(?:/api/v2/package)?/?", push),
-    (("PUT", "POST"), r"/api/v2/package/(?P<feed>[^/]+)/?", push),
+    (("PUT",), r"/nuget/(?P<feed>[^/]+)(?:/api/v2/package)?/?", push),
+    (("PUT",), r"/api/v2/package/(?P<feed>[^/]+)/?", push),
     (("DELETE",), r"/nuget/(?P<feed>[^/]+)/package/(?P<name>[^/]+)/(?P<version>[^/]+)/?", delete),
 ]

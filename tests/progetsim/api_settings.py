@@ -1,6 +1,4 @@
 """Settings API (proget-api.md §9.2) and the Configuration_* native methods."""
-import re
-
 from .core import bad_request, json_response, empty
 
 # name, default value, valueType, description, hidden (only with showAll=True)
@@ -53,20 +51,15 @@ def all_settings(sim, show_all=True):
 
 
 def set_setting(sim, name, value):
+    """Store ``value`` verbatim ("" = no value). No source describes value validation (pgutil
+    ProGetClient.cs SetSettingAsync just sends name and value), so none is done; unknown names are
+    stored too (undocumented either way)."""
     if not name:
         raise bad_request("The name parameter is required.")
     d = _defaults(sim).get(name.lower())
     vtype = d["valueType"] if d else "Text"
     if value == "":
         value = None
-    if value is not None and vtype == "Boolean":
-        if value.lower() not in ("true", "false"):
-            raise bad_request("Invalid value for setting %s: expected True or False." % name)
-        value = "True" if value.lower() == "true" else "False"
-    elif value is not None and vtype == "Integer":
-        if not re.match(r"^-?\d+$", value.strip()):
-            raise bad_request("Invalid value for setting %s: expected an integer." % name)
-        value = str(int(value))
     store = sim.store
     rec = store.find("setting", name)
     spelled = d["name"] if d else name
@@ -118,7 +111,9 @@ NATIVE_METHODS = {
     "Configuration_SetValue": native_set_value,
 }
 
+# pgutil ProGetClient.cs ListSettingsAsync GET, SetSettingAsync POST (no docs page); any other
+# verb answers 405.
 ROUTES = [
     (("GET",), r"/api/settings/list/?", list_settings),
-    (("POST", "PUT"), r"/api/settings/set/?", set_route),
+    (("POST",), r"/api/settings/set/?", set_route),
 ]

@@ -98,7 +98,7 @@ def upload(req, feed, rest=None):
     name = req.arg("name", name)
     version = req.arg("version", version)
     packages.upload(req, f, group, name, version)
-    return empty(201)
+    return empty(200)  # docs universal-feed/upload.md: "uploaded on a successful 200 response"
 
 
 def delete(req, feed, rest):
@@ -112,11 +112,14 @@ def delete(req, feed, rest):
     return empty(200)
 
 
+# Documented verbs (any other verb answers 405): versions/packages/download GET and delete DELETE
+# (universal-feed pages removed in bb793320, read at bb793320^); upload POST (current
+# universal-feed/upload.md "POST /upack/«feed-name»/upload").
 ROUTES = [
-    (("GET", "HEAD"), r"/upack/(?P<feed>[^/]+)/versions/?", versions),
-    (("GET", "HEAD"), r"/upack/(?P<feed>[^/]+)/packages/?", packages_route),
-    (("GET", "HEAD"), r"/upack/(?P<feed>[^/]+)/download/(?P<rest>.+)", download),
-    (("POST", "PUT"), r"/upack/(?P<feed>[^/]+)/upload(?:/(?P<rest>.*))?", upload),
+    (("GET",), r"/upack/(?P<feed>[^/]+)/versions/?", versions),
+    (("GET",), r"/upack/(?P<feed>[^/]+)/packages/?", packages_route),
+    (("GET",), r"/upack/(?P<feed>[^/]+)/download/(?P<rest>.+)", download),
+    (("POST",), r"/upack/(?P<feed>[^/]+)/upload(?:/(?P<rest>.*))?", upload),
     (("DELETE",), r"/upack/(?P<feed>[^/]+)/delete/(?P<rest>.+)", delete),
 ]
 

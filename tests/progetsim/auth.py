@@ -4,8 +4,14 @@ Credentials are looked for in this order, and the first one present is used:
 ``X-ApiKey`` header, ``Authorization: Basic`` (user ``api`` = key, else a real user),
 query ``key`` / ``API_Key``, form field ``key`` (x-www-form-urlencoded only), JSON root
 property ``API_Key`` (application/json only). A key string that is not a known API key but looks
-like ``user:password`` is a pseudo-key for that user. Anything invalid (unknown or expired key,
-wrong password) makes the request anonymous, as ProGet does.
+like ``user:password`` is a pseudo-key for that user.
+
+Credentials that are presented but not accepted (unknown or expired key, wrong password) give a
+principal with no rights at all, never the anonymous user: docs packages/#.md "If the provided
+API key is either missing, unknown/incorrect or does not have permission, ... 403 The specified
+API key does not have the proper permissions to perform this action."; every management page
+says "A 403 response indicates a missing, unknown, or unauthorized API Key". The anonymous modes
+apply only to requests that carry no credentials.
 """
 import base64
 import binascii
@@ -57,6 +63,9 @@ PERMISSION_SYSTEM_API = {
     "feeds.promote": "feeds", "feeds.manage": "feeds", "connectors": "feeds",
     "sca": "sca", "sbom-upload": "sbom-upload",
 }
+# pgutil ApiKeys/Create/SystemCommand.cs sends these three for "full-control", so a key that has
+# all of them is treated as full control (ApiKeyInfo.cs allows either form).
+FULL_CONTROL_APIS = {"feeds", "sca", "sbom-upload"}
 # permission -> feed-key packagePermission
 PERMISSION_FEED_KEY = {
     "feeds.view": "view", "feeds.download": "view", "feeds.add": "add",
@@ -130,7 +139,7 @@ class Principal(object):
         if self.key is not None and self.key_type in ("System", "Feed"):
             if self.key_type == "System":
                 apis = set(self.key.get("systemApis") or [])
-                if "full-control" in apis:
+                if "full-control" in apis or FULL_CONTROL_APIS <= apis:
                     return True
                 need = PERMISSION_SYSTEM_API.get(permission)
                 return need is not None and need in apis
@@ -147,10 +156,15 @@ class Principal(object):
         return bool(self.attributes & granting)
 
 
-def anonymous(sim, invalid=False):
+def anonymous(sim):
     mode = sim.config["anonymous"]
     attrs = ALL_ATTRIBUTES if mode == "admin" else VIEW_ATTRIBUTES if mode == "view" else []
-    return Principal("anonymous", "Anonymous", attrs, invalid=invalid)
+    return Principal("anonymous", "Anonymous", attrs)
+
+
+def rejected():
+    """Credentials were presented but not accepted: no rights whatsoever (module docstring)."""
+    return Principal("invalid", "Invalid", (), invalid=True)
 
 
 def user_principal(store, name, password, via="user"):
@@ -222,4 +236,4 @@ def resolve(req):
         p = key_principal(sim, value)
     elif kind == "basic":
         p = user_principal(sim.store, value[0], value[1], via="user")
-    return p if p is not None else anonymous(sim, invalid=True)
+    return p if p is not None else rejected()

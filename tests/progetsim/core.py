@@ -3,9 +3,12 @@
 An area module (``progetsim/api_<area>.py``) exposes::
 
     ROUTES = [
-        (("GET", "HEAD"), r"/api/management/feeds/list", handler),
-        ("POST", r"/api/management/feeds/get/(?P<name>[^/]+)", handler),
+        (("GET",), r"/api/management/feeds/list", handler),
+        (("DELETE",), r"/api/management/feeds/delete/(?P<name>[^/]+)", handler),
     ]
+
+List only the verbs the sources document (docs pages, pgutil ProGetClient.cs); the router
+answers 405 for any other verb on a known path (HEAD follows GET).
 
 A handler is ``handler(req, **groupdict) -> Response`` (or a plain value, see ``to_response``).
 It may raise ``HttpError`` (``bad_request``, ``not_found``, ``forbidden`` ...).  Everything it
@@ -41,10 +44,6 @@ def not_found(text="Not found."):
 
 def forbidden(text=FORBIDDEN_TEXT):
     return HttpError(403, text)
-
-
-def unprocessable(text):
-    return HttpError(422, text)
 
 
 class Response(object):

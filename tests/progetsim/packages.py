@@ -1,20 +1,30 @@
-"""Package versions shared by the universal (/upack), NuGet and /api/packages areas.
+"""Package files shared by the universal (/upack), NuGet and /api/packages areas.
 
-A package version is a store object of kind ``package`` named
-``"<feed id>/<group>/<name>/<version>"`` (case-insensitive), its file on disk
-(progetsim/files.py). Packages enter the sim only through its HTTP upload endpoints, which read
-the manifest from the uploaded file itself: ``upack.json`` of a ``.upack`` zip, or the
-``.nuspec`` of a ``.nupkg`` zip.
+A package file is a store object of kind ``package`` named
+``"<feed id>/<group>/<name>/<version>[?<qualifier>]"`` (case-insensitive), its content on disk
+(progetsim/files.py). Universal and NuGet versions have one file and no qualifier; a PyPI version
+may have several files (a wheel and an sdist ...), one record each, told apart by the qualifier
+``file=<file name>`` (pgutil Packages/QualifierOptions.cs: PyPI's qualifier key is "file", values
+joined as key=EscapeDataString(value) with '&'; docs packages/list-versions.md: "For feed types
+that can have multiple files associated with a version, the array may contain more than one item
+(such as PyPI ...)").
+
+Packages enter the sim only through its HTTP upload endpoints, which read the manifest from the
+uploaded file itself: ``upack.json`` of a ``.upack`` zip, the ``.nuspec`` of a ``.nupkg`` zip,
+the ``METADATA`` of a wheel or the ``PKG-INFO`` of an sdist (``.tar.gz`` or ``.zip``).
 """
+import email.parser
 import json
 import re
+import tarfile
 import zipfile
 import xml.etree.ElementTree as ET
+from urllib.parse import parse_qsl, quote
 
 from . import files
 from .core import bad_request, forbidden, not_found
 
-PACKAGE_FEED_TYPES = ("universal", "nuget")
+PACKAGE_FEED_TYPES = ("universal", "nuget", "pypi")
 
 
 def package_feed(req, feed_name, permission, types=PACKAGE_FEED_TYPES):
@@ -26,22 +36,31 @@ def package_feed(req, feed_name, permission, types=PACKAGE_FEED_TYPES):
     return rec
 
 
-def pkey(feed, group, name, version):
-    return "%d/%s/%s/%s" % (feed["_id"], group or "", name, version)
+def pkey(feed, group, name, version, qualifier=None):
+    k = "%d/%s/%s/%s" % (feed["_id"], group or "", name, version)
+    return k + "?" + qualifier if qualifier else k
 
 
 def all_versions(req, feed):
     return req.store.find_prefix("package", "%d/" % feed["_id"])
 
 
-def select(req, feed, name=None, group=None, version=None):
+def parse_qualifier(q):
+    """``a=x&b=y`` (values URL-escaped) -> {a: x, b: y}, keys and values compared lower-case."""
+    return dict((k.lower(), v.lower()) for k, v in parse_qsl(q or "", keep_blank_values=True))
+
+
+def select(req, feed, name=None, group=None, version=None, qualifier=None):
     out = []
+    want = parse_qualifier(qualifier) if qualifier else None
     for rec in all_versions(req, feed):
         if name is not None and rec["name"].lower() != name.lower():
             continue
         if group is not None and (rec.get("group") or "").lower() != group.lower():
             continue
         if version is not None and rec["version"].lower() != version.lower():
+            continue
+        if want is not None and parse_qualifier(rec.get("qualifier")) != want:
             continue
         out.append(rec)
     out.sort(key=lambda r: files.version_key(r["version"]), reverse=True)
@@ -100,15 +119,41 @@ def read_nuspec(path):
     return meta
 
 
-VERSION_RX = re.compile(r"^[0-9A-Za-z.+-]+$")
+def read_pypi(path, file_name):
+    """Name and version from a wheel's ``*.dist-info/METADATA`` or an sdist's ``PKG-INFO``."""
+    low = file_name.lower()
+    try:
+        if low.endswith(".whl") or low.endswith(".zip"):
+            with zipfile.ZipFile(path) as z:
+                want = ".dist-info/metadata" if low.endswith(".whl") else "/pkg-info"
+                names = [n for n in z.namelist() if n.lower().endswith(want) and n.count("/") == 1]
+                raw = z.read(names[0]) if names else None
+        elif low.endswith(".tar.gz"):
+            with tarfile.open(path, "r:gz") as t:
+                names = [m for m in t.getmembers() if m.name.lower().endswith("/pkg-info")
+                         and m.name.count("/") == 1 and m.isfile()]
+                raw = t.extractfile(names[0]).read() if names else None
+        else:
+            raise bad_request("'%s' is not a PyPI package file (.whl, .tar.gz or .zip)." % file_name)
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError):
+        raise bad_request("The uploaded file '%s' could not be read." % file_name)
+    if raw is None:
+        raise bad_request("The package '%s' has no METADATA or PKG-INFO file." % file_name)
+    meta = email.parser.Parser().parsestr(raw.decode("utf-8", "replace"), headersonly=True)
+    if not meta.get("Name") or not meta.get("Version"):
+        raise bad_request("The package metadata must have a Name and a Version.")
+    return meta
+
+
+VERSION_RX = re.compile(r"^[0-9A-Za-z.+!-]+$")
 
 
 def store_package(req, feed, blob, size, hashes, group, name, version, extra):
-    """Create or replace one package version from an uploaded file."""
+    """Create or replace one package file from an uploaded file."""
     if not VERSION_RX.match(version):
         files.remove_blob(req.sim, blob)
         raise bad_request("Invalid version '%s'." % version)
-    k = pkey(feed, group, name, version)
+    k = pkey(feed, group, name, version, extra.get("qualifier"))
     rec = req.store.find("package", k)
     data = {"group": group or "", "name": name, "version": version, "size": size, "blob": blob,
             "published": files.now_iso(), "publishedBy": req.principal.log_name(),
@@ -129,12 +174,23 @@ def store_package(req, feed, blob, size, hashes, group, name, version, extra):
     return data
 
 
-def upload(req, feed, group=None, name=None, version=None):
+def upload(req, feed, group=None, name=None, version=None, file_name=None):
     """Save the body, read its manifest, store the version. Query values must agree with it."""
+    if feed["feedType"] == "pypi" and not file_name:
+        # docs packages/upload.md: "The «package-file-name» part of the URL is only required for
+        # the PyPI and RPM feed types"
+        raise bad_request("A package file name is required to upload to a PyPI feed: "
+                          "PUT /api/packages/{feed}/upload/{file name}.")
     blob, size, hashes = files.save_body(req)
     path = files.blob_path(req.sim, blob)
     try:
-        if feed["feedType"] == "universal":
+        if feed["feedType"] == "pypi":
+            meta = read_pypi(path, file_name)
+            extra = {"title": meta.get("Name"), "description": meta.get("Summary"),
+                     "format": "pypi", "fileName": file_name,
+                     "qualifier": "file=" + quote(file_name, safe="")}
+            found = ("", meta["Name"], meta["Version"])
+        elif feed["feedType"] == "universal":
             manifest, file_list = read_upack(path)
             m_group = manifest.get("group") or ""
             extra = {"title": manifest.get("title"), "description": manifest.get("description"),
@@ -164,7 +220,8 @@ def delete(req, rec):
 def file_response(req, rec, content_type="application/octet-stream"):
     from .core import Response
     ext = ".upack" if rec.get("format") == "upack" else ".nupkg"
-    headers = {"Content-Disposition": 'attachment; filename="%s-%s%s"' % (rec["name"], rec["version"], ext),
+    fname = rec.get("fileName") or "%s-%s%s" % (rec["name"], rec["version"], ext)
+    headers = {"Content-Disposition": 'attachment; filename="%s"' % fname,
                "ETag": '"%s"' % rec["sha1"]}
     return Response(200, b"", content_type, headers,
                     file=(files.blob_path(req.sim, rec["blob"]), 0, rec["size"]))

@@ -19,16 +19,49 @@ from .store import Store
 DEFAULT_CONFIG = {
     "version": "25.0.13.5",
     "edition": "free",
-    "anonymous": "admin",
+    # A ProGet that requires a key. "admin" (Anonymous has Administer) is what a fresh install
+    # does; bootstrap tests ask for it explicitly.
+    "anonymous": "none",
     "key_storage": "plain",
     "fail_every": 0,
     "drop_every": 0,
     "drop_after_write": 0,
     "latency_ms": 0,
     "unlicensed": False,
+    # Where the sources disagree or are silent, the first value is the default reading and the
+    # others let client tests run against the alternatives (tests/progetsim/README.md).
+    "connector_in_use": "detach",
+    "apikey_create_reply": "text",
+    "full_control_echo": "as-sent",
+    "replication": "none",
+    "license_delete_by": "code",
+    "license_update_hashes": "keep",
+    "feed_variables_name": "variables",
+}
+# enumerated options: name -> allowed values (the first is the default reading)
+CHOICES = {
+    "edition": ("free", "basic", "enterprise"),
+    "anonymous": ("admin", "view", "none"),
+    "key_storage": ("plain", "hashed"),
     # Deleting a connector that feeds use is undocumented (proget-api.md 14.31): "detach" removes
     # it from those feeds, "refuse" answers 400 and changes nothing.
-    "connector_in_use": "detach",
+    "connector_in_use": ("detach", "refuse"),
+    # docs apikeys/create.md: "Text of the API key will be returned on a successful 200
+    # response"; pgutil ProGetClient.cs CreateApiKeyAsync parses an ApiKeyInfo JSON reply.
+    "apikey_create_reply": ("text", "json"),
+    # ApiKeyInfo.cs: systemApis is ["full-control"] or a combination; pgutil
+    # ApiKeys/Create/SystemCommand.cs sends ["feeds","sca","sbom-upload"] for full control.
+    "full_control_echo": ("as-sent", "expanded"),
+    # ProGetHealthInfo.cs ReplicationStatusInfo: "OK"/"Error" when replication exists, else null.
+    "replication": ("none", "ok", "server_error", "client_error"),
+    # docs licenses/delete.md: ?code=; pgutil ProGetClient.cs DeleteLicenseAsync: ?id=.
+    "license_delete_by": ("code", "id", "either"),
+    # docs licenses/update.md: omitted properties keep their values; pgutil
+    # Licenses/Detection/AddCommand.cs always sends hashes back, as if omitting them cleared files.
+    "license_update_hashes": ("keep", "replace"),
+    # docs feeds example JSON (2024-07 689d8342 proget-api-feeds/#.md): "variables"; pgutil
+    # ProGetFeed.cs: VariableDictionary -> JSON "variableDictionary".
+    "feed_variables_name": ("variables", "variableDictionary"),
 }
 SECRET_QUERY_NAMES = {"key", "api_key", "password", "value"}
 
@@ -47,22 +80,12 @@ def validate_config(changes):
             if len(parts) < 2 or not all(p.isdigit() for p in parts):
                 raise HttpError(400, "version must look like 25.0.13.5")
             v = str(v)
-        elif k == "edition":
-            v = str(v).lower()
-            if v not in ("free", "basic", "enterprise"):
-                raise HttpError(400, "edition must be free, basic or enterprise")
-        elif k == "anonymous":
-            v = str(v).lower()
-            if v not in ("admin", "view", "none"):
-                raise HttpError(400, "anonymous must be admin, view or none")
-        elif k == "key_storage":
-            v = str(v).lower()
-            if v not in ("plain", "hashed"):
-                raise HttpError(400, "key_storage must be plain or hashed")
-        elif k == "connector_in_use":
-            v = str(v).lower()
-            if v not in ("detach", "refuse"):
-                raise HttpError(400, "connector_in_use must be detach or refuse")
+        elif k in CHOICES:
+            v = str(v)
+            allowed = dict((c.lower(), c) for c in CHOICES[k])
+            if v.lower() not in allowed:
+                raise HttpError(400, "%s must be one of %s" % (k, ", ".join(CHOICES[k])))
+            v = allowed[v.lower()]
         elif k == "unlicensed":
             if not isinstance(v, bool):
                 raise HttpError(400, "unlicensed must be a boolean")

@@ -2,7 +2,7 @@
 
     from progetsim.testing import SimProcess
 
-    with SimProcess(data_dir, "--anonymous", "none", "--system-key", "s3cret") as sim:
+    with SimProcess(data_dir, "--system-key", "s3cret") as sim:    # anonymous "none" by default
         requests.get(sim.url + "/api/management/feeds/list", headers={"X-ApiKey": "s3cret"})
         sim.reset(); sim.config(anonymous="admin"); sim.log(); sim.clear_log(); sim.state()
 
@@ -142,8 +142,8 @@ class SimProcess(object):
         return self._control("GET", "/config")
 
     def config(self, **changes):
-        """Change runtime options (version, edition, anonymous, key_storage, fail_every,
-        drop_every, drop_after_write, latency_ms, unlicensed, connector_in_use); returns the new config."""
+        """Change runtime options (progetsim/server.py DEFAULT_CONFIG; the fidelity switches are
+        listed in progetsim/README.md); returns the new config."""
         return self._control("POST", "/config", changes)
 
     def reset(self):
