@@ -4,7 +4,10 @@
 #   make venv-tools    .venv/tools (linters / doc builders: tests/requirements/tools.txt)
 #   make collection    build/collections/ansible_collections/cac/proget -> repo root
 #   make unit          pytest tests/unit            (CORE=2.19; `make unit CORE=2.17`)
-#   make contract      pytest tests/contract        (the sim, pure HTTP)
+#   make contract      pytest tests/contract and tests/contract_real (the sim, pure HTTP)
+#   make contract-real PROGET_URL=... PROGET_API_KEY=...   tests/contract_real against a real ProGet
+#                      (System key, Full Control; cleans up after itself; not in make test)
+#                      -> build/contract-real/report.{json,md}
 #   make integration   pytest tests/integration under core 2.17 and 2.19, in parallel
 #   make reliability   pytest tests/reliability (faults, bad input, secrets, concurrency, check mode; core 2.19)
 #   make sanity        ansible-test sanity on the built tarball, cores 2.17, 2.18, 2.19 (sanity-2.18: one)
@@ -45,11 +48,11 @@ export JOBS
 PYTEST = mkdir -p build/tmp && CAC_ANSIBLE_VENV=$(1) CAC_EXPECT_CORE=$(3) $(1)/bin/python -m pytest --basetemp=build/tmp/$(2) $(PYTEST_ARGS)
 
 .PHONY: help venv venv-tools venv-docker $(addprefix venv-core-,$(SANITY_CORES)) collection unit contract \
-        integration $(addprefix integration-,$(CORES)) reliability sanity $(addprefix sanity-,$(SANITY_CORES)) \
+        contract-real integration $(addprefix integration-,$(CORES)) reliability sanity $(addprefix sanity-,$(SANITY_CORES)) \
         doc-check docs docs-lint lint packaging changelog docker-test test demo schema build clean distclean
 
 help:
-	@sed -n '2,25p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,28p' Makefile | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- environments
 venv:
@@ -74,8 +77,19 @@ collection:
 unit: venv-core-$(CORE) collection
 	$(call PYTEST,$(VENV),unit-$(CORE)) tests/unit
 
+# tests/contract_real starts its own sim when PROGET_URL is unset (a separate pytest run: both
+# suites have a conftest.py)
 contract: venv-core-$(CORE)
-	$(call PYTEST,$(VENV),contract) tests/contract
+	@rc=0; $(call PYTEST,$(VENV),contract) tests/contract || rc=1; \
+	unset PROGET_URL PROGET_API_KEY PROGET_VALIDATE_CERTS PROGET_CA_PATH; \
+	$(call PYTEST,$(VENV),contract-real-sim) tests/contract_real || rc=1; exit $$rc
+
+# read-only and self-cleaning checks of a real ProGet 2025/2026; never starts a sim
+contract-real: venv-core-$(CORE)
+	@if [ -z "$${PROGET_URL:-}" ] || [ -z "$${PROGET_API_KEY:-}" ]; then \
+	  echo "contract-real: set PROGET_URL and PROGET_API_KEY (a System API key with Full Control), e.g." >&2; \
+	  echo "  make contract-real PROGET_URL=https://proget.example.com/ PROGET_API_KEY=..." >&2; exit 2; fi
+	CAC_CONTRACT_REAL=1 $(call PYTEST,$(VENV),contract-real) tests/contract_real
 
 integration: venv collection
 	@scripts/run-suites.sh $(addprefix integration-,$(CORES))

@@ -305,9 +305,13 @@ class ProGetClient:
                 text = 'ProGet redirected to its licensing page: the server has no valid license key yet'
             else:
                 text = 'ProGet redirected to %s (is url the ProGet root URL?)' % location
+        elif status == 401 and not self.session.headers.get('X-ApiKey'):
+            text = (text or 'authentication required') + ' (give api_key, or username and password)'
         elif status == 401:
-            text = text or 'authentication required'
-            text += ' (give api_key, or username and password)'
+            # The asset API answers 401 for a missing, unknown or unauthorized key alike (docs assets/**).
+            needed = needed_permission(method, path)
+            text = (text or 'authentication required') + ' (the API key or user was refused, or lacks %s)' % (
+                ('the permission to ' + needed) if needed else 'the permission this call needs')
         elif status == 403:
             text = text or 'forbidden'
             needed = needed_permission(method, path)

@@ -11,7 +11,7 @@ import re
 
 from ansible_collections.cac.proget.plugins.module_utils.client import quote_name
 from ansible_collections.cac.proget.plugins.module_utils.engine import (
-    Field, Resource, ValidationError, empty_to_none, lower)
+    Field, Resource, ValidationError, lower)
 from ansible_collections.cac.proget.plugins.module_utils.feeds import FEED_TYPES, validate_name
 
 
@@ -33,7 +33,7 @@ class ConnectorResource(Resource):
         url=Field(normalize=_url, required_on_create=True),
         # ProGet keeps a connector property sent as null (docs connectors/update.md), so a user name
         # is cleared by sending '' (compared as no user name).
-        username=Field(normalize=empty_to_none),
+        username=Field(nullable=True, clear_as=''),
         password=Field(no_log=True, write_only=True),
         timeout=Field(type='int', minimum=0),
         filters=Field(type='list', elements='raw'),

@@ -65,14 +65,17 @@ class Field:
     ``returned_once`` marks a secret the server sends back only in the create response (the
     engine hands it to the module as ``outcome['secrets']``, never in the object or the diff);
     ``sub_default`` is the value ProGet assumes for a missing sub-key (e.g. false for a retention
-    rule boolean).
+    rule boolean). A ``nullable`` field compares ``''`` and null as the same (no value); ``''`` is
+    sent as ``clear_as``: null where ProGet clears a value sent as null (feeds), ``''`` where null
+    keeps the current value (connectors).
     """
 
     def __init__(self, api=None, type='str', elements=None, choices=None, no_log=False,
                  write_only=False, normalize=None, suboptions=None, required_on_create=False,
                  sub_default=None, description=None, nullable=False, minimum=None, maximum=None,
-                 compare_if_shown=False, returned_once=False):
+                 compare_if_shown=False, returned_once=False, clear_as=None):
         self.api = api
+        self.clear_as = clear_as
         self.compare_if_shown = compare_if_shown
         self.returned_once = returned_once
         self.type = type
@@ -99,7 +102,7 @@ class Field:
                 return [self._sub_to_api(item) for item in value]
             return self._sub_to_api(value)
         if self.nullable and value == '':
-            return None
+            return self.clear_as
         return value
 
     def _sub_to_api(self, item):

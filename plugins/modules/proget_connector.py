@@ -58,7 +58,7 @@ options:
     type: str
   connector_username:
     description:
-      - User name for the upstream source. An empty string removes it (it is sent as an empty string:
+      - User name for the upstream source. An empty string removes it (it is sent as an empty string;
         ProGet keeps a connector property that is sent as C(null)).
     type: str
   connector_password:

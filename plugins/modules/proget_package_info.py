@@ -90,7 +90,7 @@ versions:
     qualifier:
       description:
         - Which file of the version this row is, for feed types whose versions hold several files (one row per
-          file: a PyPI wheel and sdist, Debian or RPM architectures), as ProGet gives it; empty otherwise. Pass it
+          file, for a PyPI wheel and sdist, Debian or RPM architectures), as ProGet gives it; empty otherwise. Pass it
           as O(cac.proget.proget_download#module:qualifier).
       type: str
       sample: file=acme_tools-1.4.0-py3-none-any.whl

@@ -43,9 +43,9 @@ EXAMPLES = r'''
 RETURN = r'''
 healthy:
   description:
-    - Whether every status ProGet reports is OK: database, license, service and, on servers that replicate,
+    - Whether every status ProGet reports is OK (database, license, service and, on servers that replicate,
       the replication server and client (C(replicationStatus.serverStatus) and C(clientStatus), counted the way
-      pgutil's C(health) command counts them).
+      pgutil's C(health) command counts them)).
   returned: always
   type: bool
   sample: true

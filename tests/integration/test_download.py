@@ -2,31 +2,9 @@
 
 Packages are uploaded through the sim's HTTP API (real .upack / .nupkg zips)."""
 import hashlib
-import io
-import json
 import zipfile
 
-
-def upack(name, version, group=None, payload=b'content'):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, 'w') as z:
-        manifest = {'name': name, 'version': version}
-        if group:
-            manifest['group'] = group
-        z.writestr('upack.json', json.dumps(manifest))
-        z.writestr('package/payload.txt', payload)
-    return buf.getvalue()
-
-
-def nupkg(pkg_id, version):
-    buf = io.BytesIO()
-    nuspec = ('<?xml version="1.0"?><package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">'
-              '<metadata><id>%s</id><version>%s</version><authors>me</authors><description>d</description>'
-              '</metadata></package>' % (pkg_id, version))
-    with zipfile.ZipFile(buf, 'w') as z:
-        z.writestr('%s.nuspec' % pkg_id, nuspec)
-        z.writestr('lib/net8.0/x.dll', b'dll ' + version.encode())
-    return buf.getvalue()
+from progetsim.packagefiles import nupkg, upack
 
 
 VERSIONS = ['1.0.0', '1.10.0', '1.2.0', '2.0.0-rc.1', '2.0.0-beta.2', '2.0.0-beta.11', '2.0.0-beta', '1.2.0-alpha']
@@ -37,10 +15,10 @@ def seed(sim):
     for name, ftype in (('tools', 'universal'), ('nugets', 'nuget'), ('files', 'asset')):
         sim.api('POST', 'api/management/feeds/create', json={'name': name, 'feedType': ftype}, expect=200)
     for v in VERSIONS:
-        sim.api('POST', 'upack/tools/upload', data=upack('deploy', v, 'acme', b'v' + v.encode()),
-                headers={'Content-Type': 'application/zip'}, expect=201)
+        sim.api('POST', 'upack/tools/upload', data=upack('deploy', v, 'acme'),
+                headers={'Content-Type': 'application/zip'}, expect=200)
     sim.api('POST', 'upack/tools/upload', data=upack('other', '0.1.0'), headers={'Content-Type': 'application/zip'},
-            expect=201)
+            expect=200)
     for v in ('1.0.0', '1.1.0', '2.0.0-preview1'):
         sim.api('PUT', 'api/v2/package/nugets', files={'package': ('p.nupkg', nupkg('Acme.Core', v))}, expect=201)
     sim.api('POST', 'endpoints/files/content/app/app.bin', data=b'A' * 5000, expect=201)
@@ -122,13 +100,13 @@ def test_download_asset_and_packages(sim, run_play, tmp_path):
     assert first.task('asset')['result']['checksum'] == hashlib.sha256(b'A' * 5000).hexdigest()
     assert first.task('upack latest')['result']['version'] == '2.0.0-rc.1'
     with zipfile.ZipFile(str(dest / 'deploy-2.0.0-rc.1.upack')) as z:
-        assert z.read('package/payload.txt') == b'v2.0.0-rc.1'
+        assert z.read('package/readme.txt') == b'v2.0.0-rc.1'
     with zipfile.ZipFile(str(dest / 'stable.upack')) as z:
-        assert z.read('package/payload.txt') == b'v1.10.0'
+        assert z.read('package/readme.txt') == b'v1.10.0'
     with zipfile.ZipFile(str(dest / 'Acme.Core-1.1.0.nupkg')) as z:
-        assert z.read('lib/net8.0/x.dll') == b'dll 1.1.0'
+        assert z.read('lib/a.dll') == b'1.1.0'
     with zipfile.ZipFile(str(dest / 'generic.upack')) as z:
-        assert z.read('package/payload.txt') == b'v1.2.0'
+        assert z.read('package/readme.txt') == b'v1.2.0'
     assert not [p for p in dest.iterdir() if p.name.endswith('.part')]
     sim.clear_log()
     second = run_play(play)

@@ -295,9 +295,9 @@ def test_sub_path_install(sim_factory, play_runner):
     assert sim.api('GET', 'api/management/feeds/get/x').json()['feedType'] == 'helm'
 
 
-def test_results_are_json_serialisable_and_secret_free(sim, run_play):
-    result = run_play(FEED_PLAY, extra_vars=dict(feed_name='f', feed_type='npm'), verbosity=3,
-                      api_key='planted-secret-KEY-777')
+def test_results_are_json_serialisable_and_secret_free(sim_factory, play_runner):
+    sim = sim_factory(system_key='planted-secret-KEY-777')
+    result = play_runner(sim=sim)(FEED_PLAY, extra_vars=dict(feed_name='f', feed_type='npm'), verbosity=3)
     assert 'planted-secret-KEY-777' not in result.stdout + result.stderr
     json.dumps(result.results)
 
@@ -306,8 +306,9 @@ def test_feed_scoped_key_gets_a_message_naming_the_missing_permission(sim_factor
     sim = sim_factory(anonymous='none', system_key='admin-key-1')
     sim.api('POST', 'api/management/feeds/create', json={'name': 'mine', 'feedType': 'npm'}, expect=(200, 201))
     created = sim.api('POST', 'api/api-keys/create', expect=(200, 201), json={
-        'type': 'Feed', 'feed': 'mine', 'packagePermissions': ['view'], 'displayName': 'ci', 'key': 'feed-key-1'})
-    assert created.json()['key'] == 'feed-key-1'
+        'type': 'Feed', 'feed': 'mine', 'packagePermissions': ['view'], 'displayName': 'ci', 'key': 'feed-key-1',
+        'logging': 'None'})
+    assert created.text == 'feed-key-1'  # the key's text (docs apikeys/create.md)
     sim.clear_log()
     play = '''
     - hosts: localhost

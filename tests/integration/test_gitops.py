@@ -6,6 +6,7 @@ in the drift report (JSON and Markdown) and fails the drift job when asked -> co
 """
 import json
 import os
+import secrets
 import shutil
 
 import pytest
@@ -19,7 +20,8 @@ PLAYBOOKS = os.path.join(ROOT, 'playbooks')
 
 @pytest.fixture
 def servers(sim_factory, tmp_path):
-    sims = {'staging': sim_factory(), 'production': sim_factory()}
+    key = 'gitops-' + secrets.token_hex(8)  # one credential for the fleet, as in AWX
+    sims = {'staging': sim_factory(system_key=key), 'production': sim_factory(system_key=key)}
     inventory = tmp_path / 'inventory'
     shutil.copytree(EXAMPLE, inventory)
     hosts = yaml.safe_load((inventory / 'hosts.yml').read_text())
