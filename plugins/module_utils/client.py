@@ -307,16 +307,13 @@ class ProGetClient:
                 text = 'ProGet redirected to %s (is url the ProGet root URL?)' % location
         elif status == 401 and not self.session.headers.get('X-ApiKey'):
             text = (text or 'authentication required') + ' (give api_key, or username and password)'
-        elif status == 401:
-            # The asset API answers 401 for a missing, unknown or unauthorized key alike (docs assets/**).
+        elif status in (401, 403):
+            # 403 on the management APIs, 401 on the asset API: for a missing, unknown or
+            # unauthorized key alike (docs apikeys/#.md, assets/**).
             needed = needed_permission(method, path)
-            text = (text or 'authentication required') + ' (the API key or user was refused, or lacks %s)' % (
-                ('the permission to ' + needed) if needed else 'the permission this call needs')
-        elif status == 403:
-            text = text or 'forbidden'
-            needed = needed_permission(method, path)
-            text += (' (this call needs permission to %s)' % needed) if needed else \
-                ' (the API key or user lacks the permission this call needs)'
+            text = (text or 'forbidden') + ((' (the API key or user was refused, or lacks the permission to %s)'
+                                             if status == 401 else ' (this call needs permission to %s)')
+                                            % (needed or 'make this call'))
         message = '%s %s: HTTP %s: %s' % (method, path, status, text or response.reason)
         self._fail(message, status=status, method=method, path=path, body=text,
                    uncertain=status >= 500 and method not in SAFE_METHODS)

@@ -57,7 +57,7 @@ def test_install_tarball_offline_and_run_the_demo_play(tarball, tmp_path):
         inventory = tmp_path / 'inventory.yml'
         inventory.write_text(yaml.safe_dump({'all': {'hosts': {'proget-demo': {
             'ansible_connection': 'local', 'ansible_python_interpreter': os.path.join(venv, 'bin', 'python'),
-            'proget_url': sim.url}}}}))
+            'proget_url': sim.url, 'proget_api_key': sim.api_key}}}}))
         (tmp_path / 'ansible.cfg').write_text('')
         env = {'ANSIBLE_COLLECTIONS_PATH': str(dest), 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'False',
                'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_RETRY_FILES_ENABLED': 'False',
