@@ -8,6 +8,21 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
+    """The connection options (``plugins/module_utils/connection.py``), documented once.
+
+    Modules: ``extends_documentation_fragment: [cac.proget.connection]``.
+
+    Other plugins (the lookup): ``[cac.proget.connection.plugins, cac.proget.connection]``, in that
+    order. Ansible merges each option of a fragment key by key into what is already declared, and
+    what is already declared wins, so ``PLUGINS`` (first) keeps only its few overrides and takes the
+    descriptions and types from ``DOCUMENTATION``. A plugin option must not be ``required`` (Ansible
+    would refuse a missing ``url`` before the plugin could read ``PROGET_URL``) and must declare no
+    ``env``/``ini``/``vars`` (Ansible would read ``PROGET_VALIDATE_CERTS=''`` as false and
+    ``PROGET_CA_PATH=''`` as the current directory): the plugin passes the options it was given to
+    ``connection_options()``, which resolves them exactly as the modules' argument spec does, with the
+    defaults documented here. ``tests/unit/test_connection_spec.py`` checks both layouts against
+    ``CONNECTION_ARGUMENT_SPEC``.
+    """
 
     DOCUMENTATION = r'''
 options:
@@ -62,4 +77,14 @@ notes:
     options once for every module of the collection.
   - A C(PROGET_*) environment variable that is set but empty counts as unset (AWX / Automation Controller
     credentials inject the variables of empty fields as empty strings).
+'''
+
+    # Only what differs for a plugin; listed before cac.proget.connection (see above).
+    PLUGINS = r'''
+options:
+  url:
+    required: false
+notes:
+  - The connection options are keyword arguments of the lookup call; O(url) must be given there or in
+    E(PROGET_URL).
 '''

@@ -17,6 +17,10 @@ description:
   - A package that does not exist gives no versions.
 author:
   - cac.proget maintainers (@cac-proget)
+# In this order: the first fragment wins per option key (see plugins/doc_fragments/connection.py).
+extends_documentation_fragment:
+  - cac.proget.connection.plugins
+  - cac.proget.connection
 options:
   _terms:
     description: Package names (NuGet ids, universal package names).
@@ -46,43 +50,6 @@ options:
       - Only versions that have a file with this qualifier (feed types whose versions hold several files, for
         example V(file=acme_tools-1.4.0-py3-none-any.whl)). A version with several files is listed once.
     type: str
-  url:
-    description:
-      - Base URL of the ProGet server.
-      - If not set, the value of the E(PROGET_URL) environment variable is used.
-      - Like every connection option here, resolved exactly as the modules resolve their connection options;
-        an environment variable that is set but empty counts as unset.
-    type: str
-  api_key:
-    description:
-      - ProGet API key (sent as C(X-ApiKey)). Mutually exclusive with O(username).
-      - If not set, the value of the E(PROGET_API_KEY) environment variable is used.
-    type: str
-  username:
-    description:
-      - ProGet user name (sent with O(password) as ProGet's C(user:password) pseudo-key).
-      - If not set, the value of the E(PROGET_USERNAME) environment variable is used.
-    type: str
-  password:
-    description:
-      - Password of O(username).
-      - If not set, the value of the E(PROGET_PASSWORD) environment variable is used.
-    type: str
-  validate_certs:
-    description:
-      - Whether to check the server's TLS certificate (default V(true)).
-      - If not set, the value of the E(PROGET_VALIDATE_CERTS) environment variable is used.
-    type: bool
-  ca_path:
-    description:
-      - CA bundle that signed ProGet's certificate.
-      - If not set, the value of the E(PROGET_CA_PATH) environment variable is used.
-    type: path
-  timeout:
-    description:
-      - Seconds per request (default 30).
-      - If not set, the value of the E(PROGET_TIMEOUT) environment variable is used.
-    type: int
 seealso:
   - module: cac.proget.proget_package_info
 '''
@@ -109,8 +76,9 @@ from ansible.errors import AnsibleLookupError
 from ansible.module_utils.common.text.converters import to_native
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.cac.proget.plugins.module_utils.client import (
-    CONNECTION_ARGUMENT_SPEC, ProGetClient, ProGetError, connection_options)
+from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
+from ansible_collections.cac.proget.plugins.module_utils.connection import (
+    CONNECTION_ARGUMENT_SPEC, client_from_options, connection_options)
 from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError
 from ansible_collections.cac.proget.plugins.module_utils import packages as pk
 
@@ -120,11 +88,12 @@ class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
         opt = self.get_option
+        # The connection options as given in the call, not get_option(): that would return the
+        # documented defaults (validate_certs, timeout) and hide the PROGET_* variables. They have
+        # no env/ini/vars sources, so the keyword arguments are all that can have been given.
+        given = dict((name, kwargs.get(name)) for name in CONNECTION_ARGUMENT_SPEC)
         try:
-            conn = connection_options(dict((name, opt(name)) for name in CONNECTION_ARGUMENT_SPEC))
-            client = ProGetClient(conn['url'], api_key=conn['api_key'], username=conn['username'],
-                                  password=conn['password'], validate_certs=conn['validate_certs'],
-                                  ca_path=conn['ca_path'], timeout=conn['timeout'], warn=self._display.warning)
+            client = client_from_options(connection_options(given), warn=self._display.warning)
         except ProGetError as e:
             raise AnsibleLookupError('proget_versions: %s' % to_native(e))
         qualifier = (opt('qualifier') or '').lower()

@@ -16,9 +16,10 @@ __metaclass__ = type
 import datetime
 import re
 
-from ansible_collections.cac.proget.plugins.module_utils.client import quote_name
-from ansible_collections.cac.proget.plugins.module_utils.engine import (
-    Field, Resource, ValidationError, empty_to_none, lower, snake_to_camel)
+from ansible_collections.cac.proget.plugins.module_utils.api import ListedApi
+from ansible_collections.cac.proget.plugins.module_utils.engine import Resource
+from ansible_collections.cac.proget.plugins.module_utils.fields import (
+    Field, ValidationError, empty_to_none, lower, name_set)
 
 
 KEY_TYPES = ('system', 'feed', 'personal')
@@ -73,17 +74,13 @@ def normalize_expiration(value):
         return str(value)
 
 
-def _name_set(value):
-    return sorted(set(str(v).lower() for v in value)) if value is not None else None
-
-
 # pgutil sends full control as the three APIs it stands for (ApiKeys/Create/SystemCommand.cs);
 # ApiKeyInfo.cs also allows ["full-control"]: both are the same key.
 FULL_CONTROL = ['feeds', 'sbom-upload', 'sca']
 
 
 def _system_apis(value):
-    apis = _name_set(value)
+    apis = name_set(value)
     return ['full-control'] if apis is not None and (apis == FULL_CONTROL or 'full-control' in apis) else apis
 
 
@@ -91,19 +88,46 @@ def _pascal(value):
     return _PASCAL.get(str(value).lower(), value) if value is not None else None
 
 
+class ApiKeyApi(ListedApi):
+    """``api/api-keys``: list, create, delete by id; no update (docs apikeys/*.md)."""
+
+    def create(self, client, kind, payload):
+        """The reply is an ApiKeyInfo (pgutil) or the key's text (docs apikeys/create.md); with the
+        text, the new key is the newest one of its display name in the list."""
+        response = client.request('POST', self.base + '/create', json_body=payload)
+        try:
+            created = response.json()
+        except ValueError:
+            created = None
+        if isinstance(created, dict):
+            return created
+        text = (response.text or '').strip()
+        if text:
+            client.add_secret(text)
+        found = [k for k in self.list(client, kind) if kind.same_ident(kind.ident_of(k), payload['displayName'])]
+        created = dict(max(found, key=lambda k: k.get('id') or 0)) if found else dict(payload)
+        if text:
+            created['key'] = text
+        return created
+
+    def update(self, client, kind, ident, payload, current):  # pragma: no cover - never called
+        raise AssertionError('API keys are replaced, never updated')
+
+
 class ApiKeyResource(Resource):
-    kind = 'API key'
+    name = 'api_key'
+    noun = 'API key'
     plural = 'api_keys'
     identity = 'name'
     identity_api = 'displayName'
-    base_path = 'api/api-keys'
+    api = ApiKeyApi('api/api-keys')
     replace_on_change = True
     fields = dict(
         type=Field(choices=KEY_TYPES, normalize=lower, required_on_create=True),
         system_apis=Field(type='list', elements='str', normalize=_system_apis),
-        feed=Field(normalize=lower),
+        feed=Field(normalize=lower, refers_to='feeds'),
         feed_group=Field(normalize=lower),
-        package_permissions=Field(type='list', elements='str', normalize=_name_set),
+        package_permissions=Field(type='list', elements='str', normalize=name_set),
         user=Field(normalize=lower),
         description=Field(nullable=True),
         expiration=Field(nullable=True, normalize=normalize_expiration),
@@ -116,43 +140,14 @@ class ApiKeyResource(Resource):
         spec['rotate'] = dict(type='bool', default=False)
         return spec
 
-    # -- lookup by display name --------------------------------------------------------------
-    def list(self, client):
-        return client.get_json(self.base_path + '/list') or []
-
-    def get(self, client, ident):
-        found = [k for k in self.list(client) if self.same_ident(k.get('displayName'), ident)]
+    def find(self, objects, ident):
+        found = [k for k in objects or [] if self.same_ident(k.get('displayName'), ident)]
         if len(found) > 1:
             raise ValidationError("%s: %d API keys have this display name (ids %s); ProGet does not keep display "
                                   'names unique, so the module cannot tell which one to manage. Delete the extra '
                                   'keys in ProGet (Administration > API Keys) or give them other names'
                                   % (self.label(ident), len(found), ', '.join(str(k.get('id')) for k in found)))
         return found[0] if found else None
-
-    def create(self, client, payload):
-        """POST create. The reply is an ApiKeyInfo (pgutil) or the key's text (docs apikeys/create.md);
-        with the text, the new key is the newest one of its display name in the list."""
-        response = client.request('POST', self.base_path + '/create', json_body=payload)
-        try:
-            created = response.json()
-        except ValueError:
-            created = None
-        if isinstance(created, dict):
-            return created
-        text = (response.text or '').strip()
-        if text:
-            client.add_secret(text)
-        found = [k for k in self.list(client) if self.same_ident(k.get('displayName'), payload['displayName'])]
-        created = dict(max(found, key=lambda k: k.get('id') or 0)) if found else dict(payload)
-        if text:
-            created['key'] = text
-        return created
-
-    def update(self, client, ident, payload, current):  # pragma: no cover - never called
-        raise AssertionError('API keys are replaced, never updated')
-
-    def delete(self, client, ident, current):
-        client.request('POST', self.base_path + '/delete', params={'id': current['id']}, missing_ok=True)
 
     def delete_before_create(self, params, current):
         # A chosen secret must be unique on the server: the old key (which may hold the same
@@ -184,7 +179,7 @@ class ApiKeyResource(Resource):
         keep = _TYPE_FIELDS.get(key_type, ())
         for name in _SCOPED:
             if name not in keep:
-                desired.pop(self._api(name), None)
+                desired.pop(self.fields[name].api, None)
         if key_type == 'feed':
             if params.get('feed') is not None:
                 desired.pop('feedGroup', None)
@@ -192,9 +187,6 @@ class ApiKeyResource(Resource):
                 desired.pop('feed', None)
         desired = dict((k, v) for k, v in desired.items() if v is not None)
         return self.create_payload(params, desired)
-
-    def _api(self, name):
-        return self.fields[name].api or snake_to_camel(name)
 
     def diff_view(self, obj, params, written_secrets=()):
         # The id shows a re-creation in the diff (it changes; null = not created yet).
@@ -206,17 +198,6 @@ class ApiKeyResource(Resource):
     # -- validation (before any write) -------------------------------------------------------
     def forces_replace(self, params):
         return bool(params.get('rotate'))
-
-    def preflight(self, client, params, changes, current):
-        feed = params.get('feed')
-        if feed is not None and (current is None or 'feed' in changes or str(current.get('type')).lower() != 'feed'):
-            if self.known is not None and 'feeds' in self.known:
-                exists = feed.lower() in self.known['feeds']
-            else:
-                exists = client.get_json('api/management/feeds/get/%s' % quote_name(feed), missing_ok=True) is not None
-            if not exists:
-                raise ValidationError("%s: feed '%s' does not exist in ProGet; create it first "
-                                      '(cac.proget.proget_feed)' % (self.label(params['name']), feed))
 
     def validate(self, params, current):
         name = params['name']

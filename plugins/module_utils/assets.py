@@ -25,9 +25,12 @@ import hashlib
 import os
 import uuid
 
+from ansible_collections.cac.proget.plugins.module_utils.api import NoApi
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError, quote_name
-from ansible_collections.cac.proget.plugins.module_utils.engine import (
-    Field, Resource, ValidationError, reconcile)
+from ansible_collections.cac.proget.plugins.module_utils.download import file_hash
+from ansible_collections.cac.proget.plugins.module_utils.engine import Resource, reconcile
+from ansible_collections.cac.proget.plugins.module_utils.fields import Field, ValidationError
+from ansible_collections.cac.proget.plugins.module_utils.feeds import FeedResource
 
 DEFAULT_PART_SIZE = 5 * 1024 * 1024
 MIN_PART_SIZE = 1024          # pgutil's library minimum (proget-api.md 5.3)
@@ -71,17 +74,6 @@ def is_dir(item):
 
 
 # -- hashing and streaming ---------------------------------------------------------------------
-def hash_file(path, algorithm='sha256'):
-    h = hashlib.new(algorithm)
-    with open(path, 'rb') as f:
-        while True:
-            chunk = f.read(READ_SIZE)
-            if not chunk:
-                break
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def remote_hash(item):
     """-> (algorithm, hex) ProGet gave for a file: SHA-256, else SHA-1 (older servers)."""
     for algorithm in ('sha256', 'sha1'):
@@ -174,6 +166,14 @@ def upload_bytes(client, feed, path, data, content_type=None):
     client.request('POST', endpoint(feed, 'content', path), data=data, headers=headers)
 
 
+def checked_part_size(params):
+    part_size = params.get('part_size') or DEFAULT_PART_SIZE
+    if part_size < MIN_PART_SIZE:
+        raise ValidationError('part_size %d is below the minimum of %d bytes ProGet accepts per part'
+                              % (part_size, MIN_PART_SIZE))
+    return part_size
+
+
 # -- metadata as an engine resource -------------------------------------------------------------
 def _meta_value(value):
     if isinstance(value, dict):
@@ -191,10 +191,37 @@ def _cache_comparable(value):
     return {'type': t, 'value': None if t == 'nocache' or v is None else str(v)}
 
 
+class AssetMetadataApi:
+    """One asset directory: ``GET|POST endpoints/<dir>/metadata/<path>`` and ``POST
+    endpoints/<dir>/delete/<path>?recursive=`` (docs assets/metadata/*.md, assets/folders/delete.md;
+    pgutil AssetDirectoryClient.cs). Items are created by uploading them, not here."""
+
+    def __init__(self, feed, mode='update', recursive=False):
+        self.feed = feed
+        self.mode = mode
+        self.recursive = recursive
+
+    def get(self, client, kind, ident):
+        item = client.get_json(endpoint(self.feed, 'metadata', ident), missing_ok=True)
+        return dict(item, path=item_path(item)) if item is not None else None
+
+    def update(self, client, kind, ident, payload, current):
+        body = dict(payload)
+        # 'replace' only with the metadata itself: a content-type or cache-header change alone must
+        # not wipe the user metadata (pgutil sends 'update' for those).
+        body['userMetadataUpdateMode'] = self.mode if 'userMetadata' in body else 'update'
+        client.request('POST', endpoint(self.feed, 'metadata', ident), json_body=body)
+        return None
+
+    def delete(self, client, kind, ident, current):
+        params = {'recursive': 'true' if self.recursive else 'false'}
+        client.request('POST', endpoint(self.feed, 'delete', ident), params=params)
+
+
 class AssetResource(Resource):
     """The metadata of one asset item (file or folder); identity = its path."""
 
-    kind = 'asset'
+    name = 'asset'
     plural = 'assets'
     identity = 'path'
     identity_api = 'path'
@@ -205,18 +232,13 @@ class AssetResource(Resource):
             type=Field(choices=CACHE_TYPES), value=Field(type='raw'))),
     }
 
-    def __init__(self, feed, mode='update'):
+    def __init__(self, feed, mode='update', recursive=False):
         self.feed = feed
         self.mode = mode
+        self.api = AssetMetadataApi(feed, mode, recursive)
 
     def label(self, ident):
         return "asset '%s' in asset directory '%s'" % (ident, self.feed)
-
-    def get(self, client, ident):
-        item = client.get_json(endpoint(self.feed, 'metadata', ident), missing_ok=True)
-        if item is not None:
-            item = dict(item, path=item_path(item))
-        return item
 
     def changes(self, params, current, force_write_only=False):
         out = {}
@@ -264,24 +286,8 @@ class AssetResource(Resource):
                 raise ValidationError('%s: cache_header.value must be a Cache-Control string for type custom'
                                       % self.label(params['path']))
 
-    def update(self, client, ident, payload, current):
-        body = dict(payload)
-        # 'replace' only with the metadata itself: a content-type or cache-header change alone must
-        # not wipe the user metadata (pgutil sends 'update' for those).
-        body['userMetadataUpdateMode'] = self.mode if 'userMetadata' in body else 'update'
-        client.request('POST', endpoint(self.feed, 'metadata', ident), json_body=body)
-        return None
-
-    create = update
-
     def create_payload(self, params, desired):
         return dict(desired)
-
-    def delete(self, client, ident, current):
-        params = {'recursive': 'true' if self.recursive else 'false'}
-        client.request('POST', endpoint(self.feed, 'delete', ident), params=params)
-
-    recursive = False
 
     def view(self, obj, params=None):
         if obj is None:
@@ -316,7 +322,7 @@ class AssetResource(Resource):
 def check_asset_feed(client, feed):
     """Fail clearly when ``feed`` is not an asset directory (when the caller may read feeds)."""
     try:
-        info = client.get_json('api/management/feeds/get/%s' % quote_name(feed), missing_ok=True)
+        info = FeedResource().get(client, feed)
     except ProGetError:
         return  # no permission to read feed settings: ProGet's own answer will have to do
     if info is None:
@@ -351,10 +357,7 @@ def _metadata(client, resource, params, current, check_mode):
 def ensure_file(client, params, check_mode):
     feed = params['feed']
     path = clean_path(params['path'])
-    part_size = params.get('part_size') or DEFAULT_PART_SIZE
-    if part_size < MIN_PART_SIZE:
-        raise ValidationError('part_size %d is below the minimum of %d bytes ProGet accepts per part'
-                              % (part_size, MIN_PART_SIZE))
+    part_size = checked_part_size(params)
     src, content = params.get('src'), params.get('content')
     data, size = None, None
     if src is not None:
@@ -383,7 +386,7 @@ def ensure_file(client, params, check_mode):
                                                             and current['size'] != size)
         if not upload:
             algorithm, have = remote_hash(current)
-            local = hashlib.new(algorithm, data).hexdigest() if data is not None else hash_file(src, algorithm)
+            local = hashlib.new(algorithm, data).hexdigest() if data is not None else file_hash(src, algorithm)
             upload = local != have
     before = dict(path=path, sha256=current.get('sha256'), size=current.get('size')) if current else {}
     checksum = None
@@ -426,10 +429,7 @@ def ensure_directory(client, params, check_mode):
     """A folder; with ``src`` the tree below it is synced (one listing request)."""
     feed = params['feed']
     path = clean_path(params['path'], allow_empty=True)
-    part_size = params.get('part_size') or DEFAULT_PART_SIZE
-    if part_size < MIN_PART_SIZE:
-        raise ValidationError('part_size %d is below the minimum of %d bytes ProGet accepts per part'
-                              % (part_size, MIN_PART_SIZE))
+    part_size = checked_part_size(params)
     src = params.get('src')
     if src is not None and not os.path.isdir(src):
         raise ValidationError("asset folder '%s': src %s is not a local directory" % (path, src))
@@ -457,7 +457,7 @@ def ensure_directory(client, params, check_mode):
                 plan['upload'].append(rel)
                 continue
             algorithm, have = remote_hash(item)
-            if algorithm is None or hash_file(full, algorithm) != have:
+            if algorithm is None or file_hash(full, algorithm) != have:
                 plan['upload'].append(rel)
             else:
                 plan['unchanged'] += 1
@@ -491,13 +491,13 @@ def ensure_directory(client, params, check_mode):
 def ensure_absent(client, params, check_mode):
     feed = params['feed']
     path = clean_path(params['path'])
-    resource = AssetResource(feed)
-    resource.recursive = bool(params.get('recursive'))
+    recursive = bool(params.get('recursive'))
+    resource = AssetResource(feed, recursive=recursive)
     current = resource.get(client, path)
     if current is None:
         return dict(changed=False, asset={}, diff=dict(before={}, after={}))
     # Without recursive ProGet refuses a non-empty folder (400, reported); check mode predicts it.
-    if is_dir(current) and not resource.recursive and check_mode:
+    if is_dir(current) and not recursive and check_mode:
         if list_items(client, feed, path, recursive=False):
             raise ValidationError("asset folder '%s' in '%s' is not empty; set recursive: true to delete it"
                                   % (path, feed))
@@ -548,3 +548,45 @@ def ensure_asset(client, params, check_mode):
             raise ValidationError("asset '%s': content cannot be used with state directory" % params['path'])
         return ensure_directory(client, params, check_mode)
     return ensure_absent(client, params, check_mode)
+
+
+class AssetKind(Resource):
+    """Asset files and folders in the state document: each entry takes the options of proget_asset
+    and is applied by its logic (:func:`ensure_asset`), after every other kind."""
+
+    name = 'asset'
+    plural = 'assets'
+    identity = 'path'
+    api = NoApi()
+    prunable = False
+    listed = False
+    exported = False
+    references = ('feeds',)
+
+    def argument_spec(self):
+        return dict(ARGUMENT_SPEC)
+
+    def secret_values(self, entry):
+        return []
+
+    def ident_of(self, obj):
+        return '%s/%s' % (obj['feed'], str(obj['path']).strip('/'))
+
+    def plan(self, client, params, current, catalog):
+        params = asset_params(params)
+        name, feed = self.ident_of(params), params['feed']
+        if not catalog.has('feeds', feed):
+            raise ValidationError("asset directory '%s' does not exist and is not declared" % feed)
+        if not catalog.exists('feeds', feed):
+            # Its asset directory is created by this document first: everything is new.
+            action = 'none' if params['state'] == 'absent' else 'create'
+            diff = dict(before={}, after=dict(path=params['path'], state=params['state']))
+        else:
+            result = ensure_asset(client, params, check_mode=True)
+            diff, action = result['diff'], 'none'
+            if result['changed']:
+                action = 'delete' if params['state'] == 'absent' else ('update' if diff['before'] else 'create')
+        return dict(name=name, action=action, diff=diff)
+
+    def apply(self, client, params, current, catalog):
+        return ensure_asset(client, asset_params(params), check_mode=False)

@@ -5,7 +5,8 @@
 
 Everything that talks to ProGet goes through :class:`ProGetClient`: one ``requests.Session``,
 authentication, TLS, timeouts, retries of safe requests, check-mode write refusal and one
-exception type, :class:`ProGetError`.
+exception type, :class:`ProGetError`. Pure HTTP: the Ansible connection options (argument spec,
+``PROGET_*`` variables) that become its arguments are ``connection.py``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,7 +14,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import time
 import traceback
 
@@ -28,72 +28,12 @@ except ImportError:  # pragma: no cover - reported by the module
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-from ansible.module_utils.errors import AnsibleFallbackNotFound
-from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.module_utils.six.moves.urllib.parse import quote
 
 
 SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
 RETRY_STATUSES = (500, 502, 503, 504)
 MAX_MESSAGE = 2000
-
-
-def env_fallback(*names):
-    """Like ansible's ``env_fallback``, but an empty variable counts as unset.
-
-    AWX / Automation Controller credential types inject every variable they declare, the ones
-    whose field was left empty as ``''``: an empty ``PROGET_USERNAME`` must not make the
-    ``api_key``/``username`` pair mutually exclusive, nor an empty ``PROGET_CA_PATH`` a CA file.
-    """
-    for name in names:
-        value = os.environ.get(name)
-        if value:
-            return value
-    raise AnsibleFallbackNotFound
-
-
-CONNECTION_ARGUMENT_SPEC = dict(
-    url=dict(type='str', required=True, fallback=(env_fallback, ['PROGET_URL'])),
-    api_key=dict(type='str', no_log=True, fallback=(env_fallback, ['PROGET_API_KEY'])),
-    username=dict(type='str', fallback=(env_fallback, ['PROGET_USERNAME'])),
-    password=dict(type='str', no_log=True, fallback=(env_fallback, ['PROGET_PASSWORD'])),
-    validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['PROGET_VALIDATE_CERTS'])),
-    ca_path=dict(type='path', fallback=(env_fallback, ['PROGET_CA_PATH'])),
-    timeout=dict(type='int', default=30, fallback=(env_fallback, ['PROGET_TIMEOUT'])),
-)
-
-
-def connection_options(given):
-    """The connection options of a plugin that is not a module (the lookup), resolved exactly as the
-    modules' argument spec resolves them: a value given wins, else a non-empty ``PROGET_*``
-    variable, else the default; then converted to the option's type."""
-    out = {}
-    for name, spec in CONNECTION_ARGUMENT_SPEC.items():
-        value = given.get(name)
-        if value is None:
-            try:
-                value = spec['fallback'][0](*spec['fallback'][1])
-            except AnsibleFallbackNotFound:
-                value = spec.get('default')
-        try:
-            if value is not None and spec['type'] == 'bool':
-                value = boolean(value)
-            elif value is not None and spec['type'] == 'int':
-                value = int(value)
-        except (TypeError, ValueError):
-            raise ProGetError('%s: %r is not a valid %s' % (name, value, spec['type']))
-        if value is not None and spec['type'] == 'path':
-            value = os.path.expanduser(os.path.expandvars(value))
-        out[name] = value
-    if not out['url']:
-        raise ProGetError('url is required (or set PROGET_URL)')
-    if out['api_key'] and (out['username'] or out['password']):
-        raise ProGetError('api_key and username/password are mutually exclusive')
-    return out
-
-
-CONNECTION_MUTUALLY_EXCLUSIVE = [('api_key', 'username'), ('api_key', 'password')]
-CONNECTION_REQUIRED_TOGETHER = [('username', 'password')]
 
 
 # What a 403 means, per API (proget-api.md section 1.5): path prefix -> (read, write) permission.

@@ -9,14 +9,13 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.cac.proget.plugins.module_utils.client import quote_name
-from ansible_collections.cac.proget.plugins.module_utils.engine import (
-    Field, Resource, ValidationError, lower)
-from ansible_collections.cac.proget.plugins.module_utils.feeds import FEED_TYPES, validate_name
+from ansible_collections.cac.proget.plugins.module_utils.api import ManagementApi
+from ansible_collections.cac.proget.plugins.module_utils.engine import Resource
+from ansible_collections.cac.proget.plugins.module_utils.fields import Field, ValidationError, lower
+from ansible_collections.cac.proget.plugins.module_utils.feeds import FEED_TYPES, FeedResource, validate_name
 
 
 URL_RE = re.compile(r'^https?://[^/\s]+', re.IGNORECASE)
-FEEDS_PATH = 'api/management/feeds'
 
 
 def _url(value):
@@ -25,9 +24,9 @@ def _url(value):
 
 
 class ConnectorResource(Resource):
-    kind = 'connector'
+    name = 'connector'
     plural = 'connectors'
-    base_path = 'api/management/connectors'
+    api = ManagementApi('api/management/connectors')
     fields = dict(
         type=Field('feedType', normalize=lower, required_on_create=True),
         url=Field(normalize=_url, required_on_create=True),
@@ -45,21 +44,16 @@ class ConnectorResource(Resource):
     extra_options = dict(update_password=dict(type='str', default='on_create', choices=['on_create', 'always'],
                                               no_log=False))
 
-    def label(self, ident):
-        return "connector '%s'" % ident
-
     def forces_write_only(self, params):
         return params.get('update_password') == 'always'
 
     def validate(self, params, current):
         name = params['name']
-        validate_name(self.kind, name)
-        if len(name) > 100:
-            raise ValidationError("connector '%s': name must be at most 100 characters" % name)
-        kind = params.get('type')
-        if kind is not None and kind.lower() not in FEED_TYPES:
+        validate_name(self.name, name)
+        feed_type = params.get('type')
+        if feed_type is not None and feed_type.lower() not in FEED_TYPES:
             raise ValidationError("connector '%s': %s %r is not a ProGet feed type; use one of: %s"
-                                  % (name, self.option_name('type'), kind, ', '.join(FEED_TYPES)))
+                                  % (name, self.option_name('type'), feed_type, ', '.join(FEED_TYPES)))
         url = params.get('url')
         if url is not None and not URL_RE.match(url):
             raise ValidationError("connector '%s': %s %r must be an absolute http:// or https:// URL"
@@ -76,21 +70,19 @@ class ConnectorResource(Resource):
                                       % (name, index, item))
 
     # Deleting a connector that feeds still use is undocumented (proget-api.md 14.31): detach
-    # it from those feeds first, so the result is the same whatever ProGet would do.
-    def feeds_using(self, client, ident):
-        out = []
-        for feed in client.get_json(FEEDS_PATH + '/list') or []:
+    # it from those feeds first (through the feeds' own API), so the result is the same whatever
+    # ProGet would do.
+    def before_delete(self, client, ident, current, check_mode):
+        feeds = FeedResource()
+        using = []
+        for feed in feeds.list(client):
             names = feed.get('connectors') or []
             if any(self.same_ident(n, ident) for n in names):
-                out.append((feed.get('name'), [n for n in names if not self.same_ident(n, ident)]))
-        return out
-
-    def before_delete(self, client, ident, current, check_mode):
-        using = self.feeds_using(client, ident)
-        if not check_mode:
-            for feed, kept in using:
-                client.post_json('%s/update/%s' % (FEEDS_PATH, quote_name(feed)), {'connectors': kept})
-        return {'detached_from': [feed for feed, dummy in using]}
+                using.append(feed['name'])
+                if not check_mode:
+                    kept = [n for n in names if not self.same_ident(n, ident)]
+                    feeds.update(client, feed['name'], {'connectors': kept}, feed)
+        return {'detached_from': using}
 
     def warnings(self, client, params):
         if (client.edition or '').lower() != 'free':

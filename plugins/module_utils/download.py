@@ -22,7 +22,8 @@ from ansible_collections.cac.proget.plugins.module_utils.client import ProGetErr
 CHUNK = 1024 * 1024
 
 
-def file_hash(path, algorithm):
+def file_hash(path, algorithm='sha256'):
+    """Hex digest of a local file, read in pieces (asset uploads, license files, downloads)."""
     h = hashlib.new(algorithm)
     with open(path, 'rb') as f:
         while True:

@@ -3,10 +3,11 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The one reconcile engine.
 
-A kind of ProGet object is declared once, as a :class:`Resource` made of :class:`Field` s. From
-that declaration come the module argument spec, the JSON schema of the state document, the
-comparison, the partial update payload and the ``--diff`` before/after. :func:`reconcile` is the
-whole loop: fetch current -> normalise -> compare managed fields -> write only the difference.
+A kind of ProGet object is declared once, as a :class:`Resource`: its :class:`Field` s
+(module_utils/fields.py), its API shape (module_utils/api.py) and a few hooks. From that come the
+module argument spec, the JSON schema of the state document, the comparison, the partial update
+payload and the ``--diff`` before/after. :func:`reconcile` is the whole loop: fetch current ->
+normalise -> compare managed fields -> check references -> write only the difference.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,217 +16,60 @@ __metaclass__ = type
 
 import copy
 
-from ansible_collections.cac.proget.plugins.module_utils.client import (
-    CONNECTION_ARGUMENT_SPEC, ProGetError, quote_name)
-
-
-WRITE_ONLY_MARK = '<write-only>'
-_TYPE_CHECKS = {
-    'str': lambda v: isinstance(v, str),
-    'int': lambda v: isinstance(v, int) and not isinstance(v, bool),
-    'bool': lambda v: isinstance(v, bool),
-    'list': lambda v: isinstance(v, list),
-    'dict': lambda v: isinstance(v, dict),
-}
-
-
-class ValidationError(Exception):
-    """Bad input, found before any request was sent. The message names the option and object."""
-
-
-_CAMEL = {}
-
-
-def snake_to_camel(name):
-    """use_api_v3 -> useApiV3 (memoised: called for every field of every object)."""
-    if name not in _CAMEL:
-        head, sep, tail = name.partition('_')
-        _CAMEL[name] = head + ''.join(part[:1].upper() + part[1:] for part in tail.split('_')) if tail else head
-    return _CAMEL[name]
-
-
-def empty_to_none(value):
-    """Normaliser for strings ProGet clears with null: '' and null mean the same thing."""
-    return value if value not in ('', None) else None
-
-
-def lower(value):
-    return value.lower() if isinstance(value, str) else value
-
-
-class Field:
-    """One managed property of a ProGet object.
-
-    ``api`` is ProGet's JSON name; ``type``/``elements``/``choices`` feed the argument spec and
-    schema; ``normalize`` maps an API value to its comparable form; ``suboptions`` describe the
-    dicts of a ``list``/``dict`` field (keys are snake_case options mapped to camelCase);
-    ``write_only`` fields are never read back (secrets): they are sent on create and only when the
-    caller forces them on update; ``compare_if_shown`` makes a write-only field compared after all
-    when the server does return a value for it (e.g. an API key's secret with plain-text storage);
-    ``returned_once`` marks a secret the server sends back only in the create response (the
-    engine hands it to the module as ``outcome['secrets']``, never in the object or the diff);
-    ``sub_default`` is the value ProGet assumes for a missing sub-key (e.g. false for a retention
-    rule boolean). A ``nullable`` field compares ``''`` and null as the same (no value); ``''`` is
-    sent as ``clear_as``: null where ProGet clears a value sent as null (feeds), ``''`` where null
-    keeps the current value (connectors).
-    """
-
-    def __init__(self, api=None, type='str', elements=None, choices=None, no_log=False,
-                 write_only=False, normalize=None, suboptions=None, required_on_create=False,
-                 sub_default=None, description=None, nullable=False, minimum=None, maximum=None,
-                 compare_if_shown=False, returned_once=False, clear_as=None):
-        self.api = api
-        self.clear_as = clear_as
-        self.compare_if_shown = compare_if_shown
-        self.returned_once = returned_once
-        self.type = type
-        self.elements = elements
-        self.choices = choices
-        self.no_log = no_log
-        self.write_only = write_only
-        self.normalize = normalize
-        self.suboptions = suboptions
-        self.required_on_create = required_on_create
-        self.sub_default = sub_default
-        self.description = description
-        self.nullable = nullable
-        self.minimum = minimum
-        self.maximum = maximum
-
-    # -- option <-> API ----------------------------------------------------------------------
-    def to_api(self, value):
-        """Option value (snake_case keys inside) -> ProGet JSON value."""
-        if value is None:
-            return None
-        if self.suboptions:
-            if self.type == 'list':
-                return [self._sub_to_api(item) for item in value]
-            return self._sub_to_api(value)
-        if self.nullable and value == '':
-            return self.clear_as
-        return value
-
-    def _sub_to_api(self, item):
-        out = {}
-        for key, sub in self.suboptions.items():
-            if item.get(key) is not None:
-                out[sub.api or snake_to_camel(key)] = sub.to_api(item[key])
-            elif sub.sub_default is not None:
-                out[sub.api or snake_to_camel(key)] = sub.sub_default
-        return out
-
-    def from_api(self, value):
-        """ProGet JSON value -> option value (for diffs and exports)."""
-        if value is None:
-            return None
-        if self.suboptions:
-            if self.type == 'list':
-                return [self._sub_from_api(item) for item in value if isinstance(item, dict)]
-            return self._sub_from_api(value) if isinstance(value, dict) else value
-        return value
-
-    def _sub_from_api(self, item):
-        out = {}
-        for key, sub in self.suboptions.items():
-            value = item.get(sub.api or snake_to_camel(key))
-            if value is not None and value != sub.sub_default:
-                out[key] = sub.from_api(value)
-        return out
-
-    def comparable(self, api_value):
-        """The form two API values are compared in."""
-        if self.suboptions:
-            if api_value is None:
-                return None
-            items = api_value if self.type == 'list' else [api_value]
-            normal = []
-            for item in items:
-                if not isinstance(item, dict):
-                    normal.append(item)
-                    continue
-                row = {}
-                for key, sub in self.suboptions.items():
-                    value = item.get(sub.api or snake_to_camel(key))
-                    value = sub.sub_default if value is None else value
-                    row[key] = sub.comparable(value)
-                normal.append(row)
-            return normal if self.type == 'list' else normal[0]
-        if self.normalize is not None:
-            return self.normalize(api_value)
-        if self.nullable:
-            return empty_to_none(api_value)
-        if self.type == 'dict' and api_value is not None:
-            return dict((str(k), v) for k, v in api_value.items())
-        return api_value
-
-    # -- argument spec -----------------------------------------------------------------------
-    def argument_spec(self):
-        spec = dict(type=self.type)
-        if self.elements:
-            spec['elements'] = self.elements
-        if self.choices:
-            spec['choices'] = list(self.choices)
-        if self.no_log:
-            spec['no_log'] = True
-        if self.sub_default is not None:
-            spec['default'] = self.sub_default
-        if self.suboptions:
-            spec['options'] = dict((k, v.argument_spec()) for k, v in self.suboptions.items())
-        return spec
+from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
+from ansible_collections.cac.proget.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.cac.proget.plugins.module_utils.fields import (
+    CHANGED_MARK, SENT_MARK, WRITE_ONLY_MARK, ValidationError, bind_fields, check_values, empty_to_none)
+from ansible_collections.cac.proget.plugins.module_utils.fields import (  # noqa: F401 pylint: disable=unused-import
+    Field, snake_to_camel)  # for code that declares a kind with the engine alone
 
 
 class Resource:
-    """A kind of ProGet object: its identity, its fields and how to list/get/create/update/delete.
+    """A kind of ProGet object.
 
-    Subclasses set the class attributes and override the HTTP methods where ProGet's API is not
-    the common ``/api/management/<plural>/{list,get,create,update,delete}`` shape.
+    Declarations (class attributes): ``name`` (identifier: the result key, the option prefix, the
+    module ``proget_<name>``), ``noun`` (in messages), ``plural`` (the state document's key),
+    ``identity``/``identity_api`` (the option and JSON name that name an object), ``api`` (the API
+    shape), ``fields``, ``extra_options`` (options that steer writes, e.g. update_password) and
+    the policies ``replace_on_change`` (ProGet cannot update it: any difference re-creates it),
+    ``prunable``, ``listed`` (proget_state lists it), ``exported`` (proget_state_info exports it).
+
+    Hooks (override where a kind needs them): ``validate``, ``preflight``, ``before_delete``,
+    ``warnings``, ``from_server``/``to_server``, ``find``, ``create_payload``/``update_payload``,
+    ``forces_write_only``/``forces_replace``, ``secret_values``, ``public``, ``export_entry``.
+    Everything else is derived from the declarations.
     """
 
-    kind = None            # singular noun for messages, e.g. 'feed'
-    plural = None          # key in the state document and path segment, e.g. 'feeds'
-    identity = 'name'      # option that names an object
-    identity_api = 'name'  # its ProGet JSON name
-    base_path = None       # e.g. 'api/management/feeds'
+    name = None
+    noun = None
+    plural = None
+    identity = 'name'
+    identity_api = 'name'
+    api = None
     fields = {}
-    # True for kinds ProGet cannot update (API keys): any difference is applied by deleting the
-    # object and creating it again (``replace()``); the action is then ``replace``.
-    replace_on_change = False
-    # plural -> set of lower-case names that exist (or will, once a state document is applied);
-    # set by proget_state so preflight checks need no extra request. None: ask the server.
-    known = None
-    # Options that steer how fields are written rather than fields (e.g. update_password).
+    by_api = {}
     extra_options = {}
-    # Whether proget_state may delete undeclared objects of this kind.
+    replace_on_change = False
     prunable = True
+    listed = True
+    exported = True
 
-    def secret_values(self, entry):
-        """The secret values of one state-document entry (masked everywhere by proget_state)."""
-        return [entry.get(name) for name, field in self.fields.items() if field.no_log and entry.get(name)]
-
-    def forces_write_only(self, params):
-        """Whether write-only fields are sent even when the object exists (update_password)."""
-        return False
-
-    def forces_replace(self, params):
-        """Whether an existing object is re-created even without a difference (rotate)."""
-        return False
-
-    def export_entry(self, obj):
-        """A live object as a state-document entry, and the names of the values left out."""
-        entry = dict((k, v) for k, v in self.view(obj).items() if v is not None)
-        return entry, [name for name, field in self.fields.items() if field.write_only or field.no_log]
+    def __init_subclass__(cls, **kwargs):
+        super(Resource, cls).__init_subclass__(**kwargs)
+        if 'fields' in cls.__dict__:
+            cls.by_api = bind_fields(cls.fields)
 
     # -- declarations ------------------------------------------------------------------------
     def option_name(self, field_name):
         """The module option of a field.
 
         A field whose name is also a connection option (a connector's ``url``, ``username``,
-        ``password``, ``timeout``) is offered by single-object modules as ``<kind>_<field>``
+        ``password``, ``timeout``) is offered by single-object modules as ``<name>_<field>``
         (``connector_url``) so that it never mixes with the connection to ProGet (module_defaults,
         PROGET_* environment variables). Field names themselves (the state document) are unchanged.
         """
         if field_name in CONNECTION_ARGUMENT_SPEC:
-            return '%s_%s' % (self.kind, field_name)
+            return '%s_%s' % (self.name, field_name)
         return field_name
 
     def argument_spec(self):
@@ -238,8 +82,13 @@ class Resource:
         return spec
 
     def module_argument_spec(self):
-        """Options of the single-object module (fields renamed by :meth:`option_name`)."""
-        return dict((self.option_name(k) if k in self.fields else k, v) for k, v in self.argument_spec().items())
+        """Options of the single-object module (fields renamed by :meth:`option_name`). An option
+        that would still replace a connection option is a bug of the kind's declaration."""
+        spec = dict((self.option_name(k) if k in self.fields else k, v) for k, v in self.argument_spec().items())
+        clash = sorted(set(spec) & set(CONNECTION_ARGUMENT_SPEC))
+        if clash:
+            raise AssertionError('%s: options %s are connection options' % (self.name, ', '.join(clash)))
+        return spec
 
     def params_from_options(self, options):
         """Module parameters -> field-named parameters (see :meth:`option_name`)."""
@@ -267,23 +116,28 @@ class Resource:
         return None
 
     def label(self, ident):
-        return "%s '%s'" % (self.kind, ident)
+        return "%s '%s'" % (self.noun or self.name, ident)
 
-    # -- HTTP (override where ProGet differs) ------------------------------------------------
+    @property
+    def references(self):
+        """The kinds (plurals) this kind's fields name objects of."""
+        return tuple(sorted(set(f.refers_to for f in self.fields.values() if f.refers_to)))
+
+    # -- HTTP, through the kind's API shape ----------------------------------------------------
     def list(self, client):
-        return client.get_json(self.base_path + '/list') or []
+        return [self.from_server(obj) for obj in self.api.list(client, self)]
 
     def get(self, client, ident):
-        return client.get_json('%s/get/%s' % (self.base_path, quote_name(ident)), missing_ok=True)
+        return self.from_server(self.api.get(client, self, ident))
 
     def create(self, client, payload):
-        return client.post_json(self.base_path + '/create', payload)
+        return self.from_server(self.api.create(client, self, self.to_server(payload)))
 
     def update(self, client, ident, payload, current):
-        return client.post_json('%s/update/%s' % (self.base_path, quote_name(ident)), payload)
+        return self.from_server(self.api.update(client, self, ident, self.to_server(payload), current))
 
     def delete(self, client, ident, current):
-        client.request('DELETE', '%s/delete/%s' % (self.base_path, quote_name(ident)), missing_ok=True)
+        self.api.delete(client, self, ident, current)
 
     def replace(self, client, ident, payload, current, params):
         """Re-create ``current`` as ``payload`` (kinds with ``replace_on_change``).
@@ -293,12 +147,13 @@ class Resource:
         one is deleted again (rollback) and the error says so. Kinds whose new object cannot
         coexist with the old one return True from ``delete_before_create()``.
         """
+        noun = self.noun or self.name
         if self.delete_before_create(params, current):
             self.delete(client, ident, current)
             try:
                 return self.create(client, payload)
             except ProGetError as e:
-                raise _annotated(e, 'the old %s was deleted, but creating the new one failed' % self.kind)
+                raise _annotated(e, 'the old %s was deleted, but creating the new one failed' % noun)
         created = self.create(client, payload)
         try:
             self.delete(client, ident, current)
@@ -307,10 +162,9 @@ class Resource:
                 self.delete(client, ident, created or {})
             except ProGetError as again:
                 raise _annotated(e, 'the new %s was created, but deleting the old one failed, and so did '
-                                    'deleting the new one again (%s): both exist now'
-                                 % (self.kind, again))
+                                    'deleting the new one again (%s): both exist now' % (noun, again))
             raise _annotated(e, 'the new %s was created, but deleting the old one failed; the new one '
-                                'was deleted again, nothing changed' % self.kind)
+                                'was deleted again, nothing changed' % noun)
         return created
 
     def delete_before_create(self, params, current):
@@ -325,10 +179,9 @@ class Resource:
 
     def carried_over(self, params, current):
         desired = {}
-        for name, field in self.fields.items():
-            api = field.api or snake_to_camel(name)
-            if not field.write_only and (current or {}).get(api) is not None:
-                desired[api] = current[api]
+        for field in self.fields.values():
+            if not field.write_only and (current or {}).get(field.api) is not None:
+                desired[field.api] = current[field.api]
         desired.update(self.desired_api(params))
         return dict((k, v) for k, v in desired.items() if v is not None)
 
@@ -337,7 +190,7 @@ class Resource:
         """Raise ValidationError for input ProGet would refuse, before any write."""
 
     def preflight(self, client, params, changes, current):
-        """Checks that need the server (e.g. referenced objects exist), before any write."""
+        """Checks that need the server, before any write (references are checked by the engine)."""
 
     def before_delete(self, client, ident, current, check_mode):
         """Work needed before deleting (e.g. detach references); reads only in check mode.
@@ -349,6 +202,39 @@ class Resource:
     def warnings(self, client, params):
         """Warnings for the user after a run (e.g. a setting the server edition ignores)."""
         return []
+
+    def from_server(self, obj):
+        """An object as ProGet returned it -> the form the fields read (e.g. another JSON name)."""
+        return obj
+
+    def to_server(self, payload):
+        """A write's payload -> what is sent."""
+        return payload
+
+    def forces_write_only(self, params):
+        """Whether write-only fields are sent even when the object exists (update_password)."""
+        return False
+
+    def forces_replace(self, params):
+        """Whether an existing object is re-created even without a difference (rotate)."""
+        return False
+
+    def secret_values(self, entry):
+        """The secret values of one entry: masked everywhere (invocation, results, errors)."""
+        return [entry.get(name) for name, field in self.fields.items() if field.no_log and entry.get(name)]
+
+    def written_secrets(self, params, changes):
+        """Options whose secret value a write sends (shown as CHANGED_MARK in the diff)."""
+        return [name for name, field in self.fields.items() if field.write_only and field.api in changes]
+
+    def public(self, obj, params=None):
+        """The object as returned to the user: write-only and secret values removed."""
+        return strip_secrets(self, obj)
+
+    def export_entry(self, obj):
+        """A live object as a state-document entry, and the names of the values left out."""
+        entry = dict((k, v) for k, v in self.view(obj).items() if v is not None)
+        return entry, [name for name, field in self.fields.items() if field.write_only or field.no_log]
 
     def create_payload(self, params, desired):
         payload = {self.identity_api: params[self.identity]}
@@ -363,30 +249,37 @@ class Resource:
         after.update(desired)
         return after
 
+    # -- proget_state: one entry of the document -------------------------------------------------
+    def plan(self, client, params, current, catalog):
+        """The outcome of one declared entry, computed without writing."""
+        return reconcile(client, self, params, check_mode=True, current=current, fetched=True, catalog=catalog)
+
+    def apply(self, client, params, current, catalog):
+        """Write one planned entry; the outcome."""
+        return reconcile(client, self, params, current=current, fetched=True, catalog=catalog)
+
     # -- desired state -----------------------------------------------------------------------
     def managed(self, params):
         """Options the caller set (None = not managed, never reset to a default)."""
         return dict((k, params.get(k)) for k in self.fields if params.get(k) is not None)
 
     def desired_api(self, params):
-        return dict((self.fields[k].api or snake_to_camel(k), self.fields[k].to_api(v))
-                    for k, v in self.managed(params).items())
+        return dict((self.fields[k].api, self.fields[k].to_api(v)) for k, v in self.managed(params).items())
 
     def changes(self, params, current, force_write_only=False):
         """The API payload that would bring ``current`` to the desired state (only differences)."""
         out = {}
         for name, value in self.managed(params).items():
             field = self.fields[name]
-            api = field.api or snake_to_camel(name)
             wanted = field.to_api(value)
             if field.write_only:
-                shown = current.get(api) if current and field.compare_if_shown else None
+                shown = current.get(field.api) if current and field.compare_if_shown else None
                 if current is None or force_write_only or (shown is not None and shown != wanted):
-                    out[api] = wanted
+                    out[field.api] = wanted
                 continue
-            have = current.get(api) if current else None
+            have = current.get(field.api) if current else None
             if current is None or field.comparable(wanted) != field.comparable(have):
-                out[api] = wanted
+                out[field.api] = wanted
         return out
 
     def view(self, obj, params=None):
@@ -399,7 +292,7 @@ class Resource:
             field = self.fields[name]
             if field.write_only:
                 continue
-            value = field.from_api(obj.get(field.api or snake_to_camel(name)))
+            value = field.from_api(obj.get(field.api))
             if field.nullable:
                 value = empty_to_none(value)
             out[name] = value
@@ -409,13 +302,51 @@ class Resource:
         view = self.view(obj, params)
         for name in self.managed(params):
             if self.fields[name].write_only and obj is not None:
-                view[name] = '<changed>' if name in written_secrets else WRITE_ONLY_MARK
+                view[name] = CHANGED_MARK if name in written_secrets else WRITE_ONLY_MARK
         return view
 
 
-def _secret_options(resource, changes):
-    return [name for name, field in resource.fields.items()
-            if field.write_only and (field.api or snake_to_camel(name)) in changes]
+class Catalog:
+    """The names of each kind that exist, or will once a state document is applied: what fields
+    that refer to another kind (``Field(refers_to='connectors')``) are checked against, before any
+    write. proget_state fills it from the document; otherwise each kind is listed once, when
+    first needed. Passed explicitly; no kind keeps it."""
+
+    def __init__(self, client=None, names=None, existing=None):
+        self.client = client
+        self.names = dict(names or {})
+        self.existing = existing or {}  # plural -> names on the server now (proget_state)
+
+    def kind(self, plural):
+        from ansible_collections.cac.proget.plugins.module_utils.kinds import kind
+        return kind(plural)
+
+    def has(self, plural, name):
+        if plural not in self.names:
+            kind = self.kind(plural)
+            self.names[plural] = set(str(kind.ident_of(o)).lower() for o in kind.list(self.client))
+        return str(name).lower() in self.names[plural]
+
+    def exists(self, plural, name):
+        """Whether the object is on the server now (not only declared)."""
+        if plural in self.existing:
+            return str(name).lower() in self.existing[plural]
+        return self.has(plural, name)
+
+    def check(self, resource, ident, changes):
+        """ValidationError naming every referenced object that does not exist."""
+        for field in resource.fields.values():
+            if not field.refers_to or changes.get(field.api) in (None, '', []):
+                continue
+            value = changes[field.api]
+            missing = [n for n in (value if isinstance(value, list) else [value]) if not self.has(field.refers_to, n)]
+            if not missing:
+                continue
+            several = isinstance(value, list)
+            raise ValidationError('%s: %s %s %s in ProGet; create %s first (cac.proget.proget_%s)' % (
+                resource.label(ident), resource.option_name(field.name),
+                ', '.join("'%s'" % m for m in missing), 'do not exist' if several else 'does not exist',
+                'them' if several else 'it', self.kind(field.refers_to).name))
 
 
 def _annotated(error, what):
@@ -424,7 +355,7 @@ def _annotated(error, what):
 
 
 def reconcile(client, resource, params, check_mode=False, current=None, fetched=False,
-              force_write_only=False, force_replace=False):
+              force_write_only=None, force_replace=None, catalog=None):
     """Bring one object to ``params``; return the outcome dict.
 
     ``current`` may be given (already listed by the caller, e.g. proget_state) with
@@ -435,8 +366,15 @@ def reconcile(client, resource, params, check_mode=False, current=None, fetched=
     sent back on a create or replace; empty otherwise).
 
     ``force_replace`` re-creates an existing object even when nothing differs (e.g. rotating an
-    API key); kinds with ``replace_on_change`` re-create on any difference.
+    API key); kinds with ``replace_on_change`` re-create on any difference. Both default to what
+    the kind says of ``params`` (``forces_write_only``, ``forces_replace``). ``catalog`` (a
+    :class:`Catalog`) is what references are checked against (default: the server, lazily).
     """
+    if force_write_only is None:
+        force_write_only = resource.forces_write_only(params)
+    if force_replace is None:
+        force_replace = resource.forces_replace(params)
+    catalog = catalog if catalog is not None else Catalog(client)
     ident = params[resource.identity]
     state = params.get('state') or 'present'
     if not fetched:
@@ -468,6 +406,7 @@ def reconcile(client, resource, params, check_mode=False, current=None, fetched=
             raise ValidationError('%s does not exist; to create it, set %s'
                                   % (resource.label(ident), ', '.join(resource.option_name(m) for m in missing)))
         changes = resource.changes(params, None)
+        catalog.check(resource, ident, changes)
         resource.preflight(client, params, changes, None)
         payload = resource.create_payload(params, changes)
         after = resource.expected_after(None, dict(payload))
@@ -479,6 +418,7 @@ def reconcile(client, resource, params, check_mode=False, current=None, fetched=
 
     changes = resource.changes(params, current, force_write_only=force_write_only)
     if force_replace or (changes and resource.replace_on_change):
+        catalog.check(resource, ident, changes)
         resource.preflight(client, params, changes, current)
         payload = resource.replace_payload(params, changes, current)
         after = resource.expected_after(None, dict(payload))
@@ -492,6 +432,7 @@ def reconcile(client, resource, params, check_mode=False, current=None, fetched=
         return _outcome(resource, 'replace', current, after, changes, params, written)
     if not changes:
         return _outcome(resource, 'none', current, current, {}, params)
+    catalog.check(resource, ident, changes)
     resource.preflight(client, params, changes, current)
     payload = resource.update_payload(params, changes, current)
     after = resource.expected_after(current, changes)
@@ -522,26 +463,25 @@ def _write(client, resource, action, ident, payload, current):
         if action == 'update' or not first.uncertain:
             raise _on_object(resource, ident, action, first)
         return _send_or_fail(client, resource, 'create', ident, payload, None)
-    if not _still_differs(resource, payload, now):
+    rest = _still_differing(resource, payload, now)
+    if not rest:
         return now
-    return _send_or_fail(client, resource, 'update', ident, payload, now)
+    if resource.replace_on_change:  # cannot be updated: the object found is not ours to change
+        raise _on_object(resource, ident, action, first)
+    return _send_or_fail(client, resource, 'update', ident, rest, now)
 
 
-def _still_differs(resource, payload, obj):
+def _still_differing(resource, payload, obj):
+    """What of ``payload`` ``obj`` does not have yet; write-only values (never shown) go with it
+    when anything else differs, since the write evidently did not happen."""
+    out, secret = {}, {}
     for api, value in (payload or {}).items():
-        field = _field_by_api(resource, api)
-        if field is None or field.write_only:
-            continue
-        if field.comparable(value) != field.comparable(obj.get(api)):
-            return True
-    return False
-
-
-def _field_by_api(resource, api):
-    for name, field in resource.fields.items():
-        if (field.api or snake_to_camel(name)) == api:
-            return field
-    return None
+        field = resource.by_api.get(api)
+        if field is not None and field.write_only:
+            secret[api] = value
+        elif field is not None and field.comparable(value) != field.comparable(obj.get(api)):
+            out[api] = value
+    return dict(out, **secret) if out else {}
 
 
 def _send(client, resource, action, ident, payload, current):
@@ -559,53 +499,6 @@ def _send_or_fail(client, resource, action, ident, payload, current):
         raise _on_object(resource, ident, action, e)
 
 
-INT32_MAX = 2147483647
-
-
-def _check_value(field, value, where):
-    if value is None:
-        return
-    if field.type == 'int' and isinstance(value, int) and not isinstance(value, bool):
-        low = 0 if field.minimum is None else field.minimum
-        high = INT32_MAX if field.maximum is None else field.maximum
-        if not low <= value <= high:
-            raise ValidationError('%s: %d is out of range (%d to %d)' % (where, value, low, high))
-    elif isinstance(value, str):
-        try:
-            value.encode('utf-8')
-        except UnicodeError:
-            raise ValidationError('%s: the value is not valid UTF-8 text (undecodable bytes in the input)' % where)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            if field.suboptions and isinstance(item, dict):
-                _check_subvalues(field, item, '%s[%d]' % (where, index))
-            elif not isinstance(item, (list, dict)):
-                _check_value(Field(type=field.elements or 'str'), item, '%s[%d]' % (where, index))
-    elif isinstance(value, dict):
-        if field.suboptions:
-            _check_subvalues(field, value, where)
-        else:
-            for key, item in value.items():
-                _check_value(Field(type='raw'), key, '%s (key)' % where)
-                _check_value(Field(type='raw'), item, '%s.%s' % (where, key))
-
-
-def _check_subvalues(field, item, where):
-    for key, sub in field.suboptions.items():
-        _check_value(sub, item.get(key), '%s.%s' % (where, key))
-
-
-def check_values(resource, params):
-    """Refuse values ProGet cannot store, before any write: integers outside a field's
-    ``minimum``/``maximum`` (default 0 to 2^31-1, ProGet's Int32 columns) and text that is not
-    valid Unicode (undecodable input bytes). Errors name the object and the option path."""
-    for name, field in resource.fields.items():
-        try:
-            _check_value(field, params.get(name), resource.option_name(name))
-        except ValidationError as e:
-            raise ValidationError('%s: %s' % (resource.label(params.get(resource.identity)), e))
-
-
 def _on_object(resource, ident, action, error, then=None):
     message = 'failed to %s %s: %s' % (action, resource.label(ident), error)
     if then is not None:
@@ -616,24 +509,24 @@ def _on_object(resource, ident, action, error, then=None):
 
 
 def _outcome(resource, action, before, after, changes, params, written=None):
-    secret_options = _secret_options(resource, changes)
     returned = {}
     for name, field in resource.fields.items():
-        value = (written or {}).get(field.api or snake_to_camel(name)) if isinstance(written, dict) else None
+        value = written.get(field.api) if isinstance(written, dict) else None
         if field.returned_once and value:
             returned[name] = value
     masked = {}
     for api, value in changes.items():
-        field = _field_by_api(resource, api)
-        masked[api] = '********' if field is not None and field.no_log else value
+        field = resource.by_api.get(api)
+        masked[api] = SENT_MARK if field is not None and field.no_log else value
     return dict(
         changed=action != 'none',
         action=action,
         name=params[resource.identity],
         changes=masked,
         diff=dict(before=resource.diff_view(before, params) if before is not None else {},
-                  after=resource.diff_view(after, params, secret_options) if after is not None else {}),
-        object=strip_secrets(resource, after if action != 'delete' else None),
+                  after=resource.diff_view(after, params, resource.written_secrets(params, changes))
+                  if after is not None else {}),
+        object=resource.public(after if action != 'delete' else None, params),
         secrets=returned,
     )
 
@@ -643,7 +536,7 @@ def strip_secrets(resource, obj):
     if obj is None:
         return None
     out = dict(obj)
-    for name, field in resource.fields.items():
+    for field in resource.fields.values():
         if field.write_only or field.no_log:
-            out.pop(field.api or snake_to_camel(name), None)
+            out.pop(field.api, None)
     return out

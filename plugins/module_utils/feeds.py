@@ -9,8 +9,9 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.cac.proget.plugins.module_utils.engine import (
-    Field, Resource, ValidationError, lower)
+from ansible_collections.cac.proget.plugins.module_utils.api import ManagementApi
+from ansible_collections.cac.proget.plugins.module_utils.engine import Resource
+from ansible_collections.cac.proget.plugins.module_utils.fields import Field, ValidationError, lower, name_set
 
 
 FEED_TYPES = (
@@ -29,17 +30,7 @@ def _names(value):
     return [str(v).lower() for v in value] if value is not None else None
 
 
-def _name_set(value):
-    return sorted(set(_names(value))) if value is not None else None
-
-
 VARIABLES_ALT = 'variableDictionary'
-
-
-def _with_alt(payload):
-    if payload.get('variables') is not None:
-        payload = dict(payload, **{VARIABLES_ALT: payload['variables']})
-    return payload
 
 
 NAME_MAX = 100   # ProGet's feed and connector name columns
@@ -74,17 +65,17 @@ RETENTION_RULE = dict(
 
 
 class FeedResource(Resource):
-    kind = 'feed'
+    name = 'feed'
     plural = 'feeds'
-    base_path = 'api/management/feeds'
+    api = ManagementApi('api/management/feeds')
     fields = dict(
         type=Field('feedType', normalize=lower, required_on_create=True),
         description=Field(nullable=True),
         active=Field(type='bool'),
-        alternate_names=Field(type='list', elements='str', normalize=_name_set),
+        alternate_names=Field(type='list', elements='str', normalize=name_set),
         cache_connectors=Field(type='bool'),
         drop_path=Field(nullable=True),
-        connectors=Field(type='list', elements='str', normalize=_names),
+        connectors=Field(type='list', elements='str', normalize=_names, refers_to='connectors'),
         retention_rules=Field(type='list', elements='dict', suboptions=RETENTION_RULE),
         retention_enabled=Field('retentionRulesEnabled', type='bool'),
         variables=Field(type='dict'),
@@ -105,26 +96,19 @@ class FeedResource(Resource):
     # The docs' feed JSON says ``variables``; pgutil's ProGetFeed.cs says ``VariableDictionary``
     # (JSON ``variableDictionary``). Read either; write both (a server ignores the name it does not
     # know, System.Text.Json's default), so the same document works with either reading.
-    def _read(self, feed):
-        if isinstance(feed, dict) and feed.get('variables') is None and feed.get(VARIABLES_ALT) is not None:
-            feed = dict(feed, variables=feed[VARIABLES_ALT])
-        return feed
+    def from_server(self, obj):
+        if isinstance(obj, dict) and obj.get('variables') is None and obj.get(VARIABLES_ALT) is not None:
+            obj = dict(obj, variables=obj[VARIABLES_ALT])
+        return obj
 
-    def list(self, client):
-        return [self._read(f) for f in super(FeedResource, self).list(client)]
-
-    def get(self, client, ident):
-        return self._read(super(FeedResource, self).get(client, ident))
-
-    def create(self, client, payload):
-        return self._read(super(FeedResource, self).create(client, _with_alt(payload)))
-
-    def update(self, client, ident, payload, current):
-        return self._read(super(FeedResource, self).update(client, ident, _with_alt(payload), current))
+    def to_server(self, payload):
+        if payload.get('variables') is not None:
+            payload = dict(payload, **{VARIABLES_ALT: payload['variables']})
+        return payload
 
     def validate(self, params, current):
         name = params['name']
-        validate_name(self.kind, name)
+        validate_name(self.name, name)
         feed_type = params.get('type')
         if feed_type is not None:
             if feed_type.lower() not in FEED_TYPES:
@@ -144,16 +128,3 @@ class FeedResource(Resource):
         for index, rule in enumerate(params.get('retention_rules') or []):
             if not any(v not in (None, False, []) for v in rule.values()):
                 raise ValidationError("feed '%s': retention_rules[%d] sets no criterion" % (name, index))
-
-    def preflight(self, client, params, changes, current):
-        wanted = changes.get('connectors')
-        if wanted:
-            if self.known is not None and 'connectors' in self.known:
-                known = self.known['connectors']
-            else:
-                known = set(str(c.get('name')).lower() for c in client.get_json('api/management/connectors/list') or [])
-            missing = [c for c in wanted if c.lower() not in known]
-            if missing:
-                raise ValidationError("feed '%s': connectors %s do not exist in ProGet; create them first "
-                                      '(cac.proget.proget_connector)' % (params['name'], ', '.join(
-                                          "'%s'" % m for m in missing)))

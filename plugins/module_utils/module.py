@@ -10,9 +10,10 @@ __metaclass__ = type
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.cac.proget.plugins.module_utils.client import (
-    CONNECTION_ARGUMENT_SPEC, CONNECTION_MUTUALLY_EXCLUSIVE, CONNECTION_REQUIRED_TOGETHER,
-    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ProGetClient, ProGetError)
-from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError, reconcile, strip_secrets
+    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ProGetError)
+from ansible_collections.cac.proget.plugins.module_utils.connection import (
+    CONNECTION_ARGUMENT_SPEC, CONNECTION_MUTUALLY_EXCLUSIVE, CONNECTION_REQUIRED_TOGETHER, client_from_options)
+from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError, reconcile
 
 
 class ProGetModule(AnsibleModule):
@@ -46,13 +47,8 @@ class ProGetModule(AnsibleModule):
     @property
     def client(self):
         if self._client is None:
-            p = self.params
             try:
-                self._client = ProGetClient(
-                    p['url'], api_key=p.get('api_key'), username=p.get('username'),
-                    password=p.get('password'), validate_certs=p['validate_certs'],
-                    ca_path=p.get('ca_path'), timeout=p['timeout'], check_mode=self.check_mode,
-                    warn=self.warn)
+                self._client = client_from_options(self.params, check_mode=self.check_mode, warn=self.warn)
             except ProGetError as e:
                 self.fail_json(msg=str(e))
             # Every no_log value (a connector password, a secret setting) is scrubbed from errors.
@@ -71,10 +67,10 @@ class ProGetModule(AnsibleModule):
         result.update(extra)
         self.fail_json(msg=msg, **result)
 
-    def find_objects(self, resource, ident=None, kind=None, kind_api=None):
+    def find_objects(self, resource, ident=None, type_filter=None):
         """What the *_info modules return: one object by name (or none), or every object;
-        optionally only those whose ``kind_api`` field equals ``kind`` (case-insensitive);
-        write-only and secret fields removed. A ProGet error fails the module."""
+        optionally only those whose ``type`` field equals ``type_filter`` (case-insensitive);
+        as the kind shows objects to users (secrets removed). A ProGet error fails the module."""
         try:
             if ident:
                 found = resource.get(self.client, ident)
@@ -83,11 +79,12 @@ class ProGetModule(AnsibleModule):
                 objects = resource.list(self.client)
         except (ProGetError, ValidationError) as e:
             self.fail_error(e)
-        if kind:
-            objects = [o for o in objects if str(o.get(kind_api) or '').lower() == kind.lower()]
-        return [strip_secrets(resource, o) for o in objects]
+        if type_filter:
+            api = resource.fields['type'].api
+            objects = [o for o in objects if str(o.get(api) or '').lower() == type_filter.lower()]
+        return [resource.public(o) for o in objects]
 
-    def run_resource(self, resource, key, force_write_only=False, force_replace=False):
+    def run_resource(self, resource):
         """The whole life of a single-object module: reconcile and exit.
 
         Secrets the server returned once (``Field(returned_once=True)``, e.g. a generated API
@@ -96,15 +93,14 @@ class ProGetModule(AnsibleModule):
         """
         params = resource.params_from_options(self.params)
         try:
-            outcome = reconcile(self.client, resource, params, check_mode=self.check_mode,
-                                force_write_only=force_write_only, force_replace=force_replace)
+            outcome = reconcile(self.client, resource, params, check_mode=self.check_mode)
             for warning in resource.warnings(self.client, params):
                 self.warn(warning)
         except (ProGetError, ValidationError) as e:
             self.fail_error(e)
         result = dict(changed=outcome['changed'], action=outcome['action'])
         result.update(outcome.get('extra') or {})
-        result[key] = outcome['object'] or {}
+        result[resource.name] = outcome['object'] or {}
         for option, secret in outcome.get('secrets', {}).items():
             if self.params.get(option) is None:
                 result[option] = secret
@@ -115,3 +111,12 @@ class ProGetModule(AnsibleModule):
             result['diff'] = dict((side, resource.options_view(view))
                                   for side, view in outcome['diff'].items())
         self.exit_json(**result)
+
+
+def run_resource_module(resource):
+    """The whole of a single-object module (``proget_<resource.name>``): its options come from
+    the kind (fields, identity, state, extra options; never a connection option's name), its
+    secrets are masked from the start, the result is keyed by the kind's name."""
+    module = ProGetModule(argument_spec=resource.module_argument_spec(), supports_check_mode=True,
+                          nested_secrets=lambda params: resource.secret_values(resource.params_from_options(params)))
+    module.run_resource(resource)

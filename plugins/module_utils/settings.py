@@ -9,12 +9,9 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.cac.proget.plugins.module_utils.engine import Field, Resource, ValidationError
+from ansible_collections.cac.proget.plugins.module_utils.engine import Resource
+from ansible_collections.cac.proget.plugins.module_utils.fields import CHANGED_MARK, SECRET_MARK, Field, ValidationError
 
-
-LIST_PATH = 'api/settings/list'
-SET_PATH = 'api/settings/set'
-SECRET_MARK = '<secret>'
 # Settings whose value is a secret whatever the user says (names compared case-insensitively).
 SECRET_SETTINGS = ('licensing.key',)
 SECRET_NAME_RE = re.compile(r'(password|secret|token|apikey|api_key|connectionstring)', re.IGNORECASE)
@@ -40,24 +37,54 @@ def comparable(value, value_type):
     value = as_text(value)
     if value is None:
         return None
-    kind = (value_type or 'Text').lower()
-    if kind == 'boolean':
+    value_type = (value_type or 'Text').lower()
+    if value_type == 'boolean':
         return value.strip().lower()
-    if kind == 'integer' and INT_RE.match(value):
+    if value_type == 'integer' and INT_RE.match(value):
         return str(int(value))
     return value
 
 
-class SettingResource(Resource):
-    """One setting. There is no get-one and no delete: the list is read, ``set`` writes."""
+class SettingsApi:
+    """``GET api/settings/list?showAll=True`` and ``POST api/settings/set?name=&value=``: no get-one and
+    no delete (pgutil ProGetClient.cs; the docs have no settings page). A write answers nothing, so
+    the setting is read back as ProGet normalised it."""
 
-    kind = 'setting'
+    def list(self, client, kind):
+        return client.get_json('api/settings/list', params={'showAll': 'True'}) or []
+
+    def get(self, client, kind, ident):
+        return kind.find(self.list(client, kind), ident)
+
+    def create(self, client, kind, payload):
+        return self._set(client, kind, payload['name'], payload['value'])
+
+    def update(self, client, kind, ident, payload, current):
+        return self._set(client, kind, current.get('name') or ident, payload['value'])
+
+    def delete(self, client, kind, ident, current):  # pragma: no cover - settings cannot be deleted
+        raise ValidationError('%s: ProGet settings cannot be deleted' % kind.label(ident))
+
+    def _set(self, client, kind, name, value):
+        # ProGet takes the value in the query string; an empty value clears the setting.
+        client.request('POST', 'api/settings/set', params={'name': name, 'value': as_text(value) or ''})
+        return self.get(client, kind, name)
+
+
+class SettingResource(Resource):
+    """One setting, compared by its value type; a secret one is never shown."""
+
+    name = 'setting'
     plural = 'settings'
+    api = SettingsApi()
     fields = dict(value=Field(type='raw'))
     prunable = False  # ProGet settings cannot be deleted
 
     def secret_values(self, entry):
-        return [entry.get('value')] if is_secret(entry.get('name'), entry.get('secret')) else []
+        return [as_text(entry.get('value'))] if is_secret(entry.get('name'), entry.get('secret')) else []
+
+    def written_secrets(self, params, changes):
+        return ['value'] if 'value' in changes and self.secret_values(params) else []
 
     def export_entry(self, obj):
         if obj.get('value') in (None, ''):
@@ -70,40 +97,17 @@ class SettingResource(Resource):
         return dict(name=dict(type='str', required=True), value=dict(type='raw', required=True),
                     secret=dict(type='bool', default=False))
 
-    def label(self, ident):
-        return "setting '%s'" % ident
-
-    def list(self, client):
-        return client.get_json(LIST_PATH, params={'showAll': 'True'}) or []
-
-    def get(self, client, ident):
-        return self.find(self.list(client), ident)
-
-    def create(self, client, payload):
-        return self._set(client, payload['name'], payload['value'])
-
-    def update(self, client, ident, payload, current):
-        return self._set(client, current.get('name') or ident, payload['value'])
-
-    def delete(self, client, ident, current):  # pragma: no cover - settings cannot be deleted
-        raise ValidationError('%s: ProGet settings cannot be deleted' % self.label(ident))
-
-    def _set(self, client, name, value):
-        # ProGet takes the value in the query string; an empty value clears the setting.
-        client.request('POST', SET_PATH, params={'name': name, 'value': as_text(value) or ''})
-        return None
-
     def validate(self, params, current):
         value = params.get('value')
         if isinstance(value, (dict, list)):
             raise ValidationError("setting '%s': value must be text, a number or a boolean, got a %s"
                                   % (params['name'], type(value).__name__))
-        kind = ((current or {}).get('valueType') or 'Text').lower()
+        value_type = ((current or {}).get('valueType') or 'Text').lower()
         text = as_text(value)
-        if text is not None and kind == 'boolean' and text.lower() not in ('true', 'false'):
+        if text is not None and value_type == 'boolean' and text.lower() not in ('true', 'false'):
             raise ValidationError("setting '%s': value must be true or false (valueType Boolean), got %r"
                                   % (params['name'], text))
-        if text is not None and kind == 'integer' and not INT_RE.match(text):
+        if text is not None and value_type == 'integer' and not INT_RE.match(text):
             raise ValidationError("setting '%s': value must be an integer (valueType Integer), got %r"
                                   % (params['name'], text))
 
@@ -128,7 +132,10 @@ class SettingResource(Resource):
         return {'name': obj.get('name'), 'value': value}
 
     def diff_view(self, obj, params, written_secrets=()):
-        return self.view(obj, params)
+        view = self.view(obj, params)
+        if obj and written_secrets:
+            view['value'] = CHANGED_MARK
+        return view
 
     def public(self, obj, params=None):
         """The setting as returned to the user: a secret value is replaced by a marker."""

@@ -12,28 +12,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.cac.proget.plugins.module_utils.assets import ARGUMENT_SPEC as ASSET_SPEC
-from ansible_collections.cac.proget.plugins.module_utils.assets import asset_params, ensure_asset
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
-from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError, reconcile
-from ansible_collections.cac.proget.plugins.module_utils.api_keys import ApiKeyResource
-from ansible_collections.cac.proget.plugins.module_utils.connectors import ConnectorResource
-from ansible_collections.cac.proget.plugins.module_utils.feeds import FeedResource
-from ansible_collections.cac.proget.plugins.module_utils.licenses import LicenseResource
-from ansible_collections.cac.proget.plugins.module_utils.settings import SettingResource
-from ansible_collections.cac.proget.plugins.module_utils.schema import (
-    document_schema, options_schema, validate_document)
-
-# Dependency order: connectors before the feeds that use them; feeds before keys and assets.
-# Deletions run in the reverse order.
-ORDER = ('connectors', 'feeds', 'licenses', 'api_keys', 'settings', 'assets')
-
-
-def kinds():
-    """plural -> Resource, in dependency order, for the kinds this collection manages."""
-    found = {'connectors': ConnectorResource(), 'feeds': FeedResource(), 'licenses': LicenseResource(),
-             'api_keys': ApiKeyResource(), 'settings': SettingResource()}
-    return dict((k, found[k]) for k in ORDER if k in found)
+from ansible_collections.cac.proget.plugins.module_utils.engine import Catalog, ValidationError
+from ansible_collections.cac.proget.plugins.module_utils.kinds import kinds
+from ansible_collections.cac.proget.plugins.module_utils.schema import document_schema, validate_document
 
 
 def prunable():
@@ -41,13 +23,8 @@ def prunable():
 
 
 def extra_options():
-    names = prunable()
-    assets = {'type': 'array', 'items': options_schema(ASSET_SPEC),
-              'description': 'Asset files and folders: the options of proget_asset, one dict each; '
-                             'applied after every other kind.'}
     return {
-        'assets': assets,
-        'prune': {'type': 'array', 'items': {'type': 'string', 'enum': names}, 'uniqueItems': True,
+        'prune': {'type': 'array', 'items': {'type': 'string', 'enum': prunable()}, 'uniqueItems': True,
                   'description': 'Kinds whose undeclared objects are deleted.'},
         'prune_protect': {'type': 'array', 'items': {'type': 'string'},
                           'description': 'Names never deleted by prune.'},
@@ -126,91 +103,61 @@ class Plan:
         """List every kind once, then plan each object; raises StateError before any write."""
         self.validate()
         for plural, resource in self.kinds.items():
-            if self.document.get(plural) or plural in self.prune or (plural == 'feeds' and self.document.get('assets')):
+            if resource.listed and (self.document.get(plural) or plural in self.prune):
                 self.current[plural] = resource.list(self.client)
-        declared_names = {}
-        for plural, resource in self.kinds.items():
-            live = self.current.get(plural, [])
-            present = set(str(resource.ident_of(o)).lower() for o in live)
+        # What exists once the document is applied: references are checked against it; a kind
+        # the document does not name is listed when a reference to it is first checked.
+        existing, declared = {}, {}
+        for plural, live in self.current.items():
+            resource = self.kinds[plural]
+            existing[plural] = set(str(resource.ident_of(o)).lower() for o in live)
+            declared[plural] = set(existing[plural])
             for entry in self.document.get(plural) or []:
                 key = str(entry[resource.identity]).lower()
-                if entry.get('state', 'present') == 'absent':
-                    present.discard(key)
-                else:
-                    present.add(key)
-            declared_names[plural] = present
+                (declared[plural].discard if entry.get('state', 'present') == 'absent' else declared[plural].add)(key)
+        catalog = Catalog(self.client, names=declared, existing=existing)
         problems = []
         for plural, resource in self.kinds.items():
-            resource.known = declared_names
             for index, entry in enumerate(self.document.get(plural) or []):
                 params = _params(resource, entry)
-                ident = params[resource.identity]
-                matches = [o for o in self.current.get(plural) or [] if resource.same_ident(resource.ident_of(o), ident)]
-                if len(matches) > 1:
-                    problems.append('%s[%d]: %s: %d objects on the server have this name (ids %s); delete the extra '
-                                    'ones or rename them' % (plural, index, resource.label(ident), len(matches),
-                                                             ', '.join(str(o.get('id')) for o in matches)))
-                    continue
-                current = matches[0] if matches else None
+                current = None
+                if resource.listed:
+                    ident = params[resource.identity]
+                    matches = [o for o in self.current.get(plural) or []
+                               if resource.same_ident(resource.ident_of(o), ident)]
+                    if len(matches) > 1:
+                        problems.append('%s[%d]: %s: %d objects on the server have this name (ids %s); delete the '
+                                        'extra ones or rename them' % (plural, index, resource.label(ident),
+                                                                       len(matches), ', '.join(
+                                                                           str(o.get('id')) for o in matches)))
+                        continue
+                    current = matches[0] if matches else None
                 try:
-                    outcome = reconcile(self.client, resource, params, check_mode=True, current=current,
-                                        fetched=True, force_write_only=resource.forces_write_only(params),
-                                        force_replace=resource.forces_replace(params))
+                    outcome = resource.plan(self.client, params, current, catalog)
                 except ValidationError as e:
                     problems.append('%s[%d]: %s' % (plural, index, e))
                     continue
                 self._add(plural, resource, params, current, outcome)
             if plural in self.prune:
-                self._plan_prune(plural, resource)
-        problems.extend(self._plan_assets(declared_names.get('feeds')))
+                self._plan_prune(plural, resource, catalog)
         if problems:
             raise StateError('the state document cannot be applied:\n  ' + '\n  '.join(problems), problems)
+        self.catalog = catalog
         return self
 
-    def _plan_assets(self, feeds):
-        """Assets come last; each is planned with proget_asset's own logic in check mode."""
-        problems = []
-        existing = set(str(f.get('name')).lower() for f in self.current.get('feeds', []))
-        for index, entry in enumerate(self.document.get('assets') or []):
-            params = asset_params(entry)
-            name = '%s/%s' % (params['feed'], str(params['path']).strip('/'))
-            feed = str(params['feed']).lower()
-            if feeds is not None and feed not in feeds:
-                problems.append("assets[%d]: asset directory '%s' does not exist and is not declared"
-                                % (index, params['feed']))
-                continue
-            if 'feeds' in self.current and feed not in existing:
-                # Its asset directory is created by this document first: everything is new.
-                action = 'none' if params['state'] == 'absent' else 'create'
-                diff = dict(before={}, after=dict(path=params['path'], state=params['state']))
-            else:
-                try:
-                    result = ensure_asset(self.client, params, check_mode=True)
-                except ValidationError as e:
-                    problems.append('assets[%d]: %s' % (index, e))
-                    continue
-                diff = result['diff']
-                action = 'none'
-                if result['changed']:
-                    action = 'delete' if params['state'] == 'absent' else ('update' if diff['before'] else 'create')
-            self.steps.append(dict(kind='assets', name=name, action=action, diff=diff, params=params,
-                                   changes=_changed_fields(diff) if action == 'update' else {},
-                                   current=None, pruned=False, resource=None))
-        return problems
-
-    def _plan_prune(self, plural, resource):
+    def _plan_prune(self, plural, resource, catalog):
         declared = set(str(e[resource.identity]).lower() for e in self.document.get(plural) or [])
         for obj in self.current.get(plural, []):
             ident = resource.ident_of(obj)
             if str(ident).lower() in declared or str(ident).lower() in self.protect:
                 continue
             params = _params(resource, {resource.identity: ident, 'state': 'absent'})
-            outcome = reconcile(self.client, resource, params, check_mode=True, current=obj, fetched=True)
-            self._add(plural, resource, params, obj, outcome, pruned=True)
+            self._add(plural, resource, params, obj, resource.plan(self.client, params, obj, catalog), pruned=True)
 
     def _add(self, plural, resource, params, current, outcome, pruned=False):
         self.steps.append(dict(kind=plural, name=outcome['name'], action=outcome['action'],
-                               changes=_changed_fields(outcome['diff']) if outcome['action'] in ('update', 'replace') else {},
+                               changes=_changed_fields(outcome['diff'])
+                               if outcome['action'] in ('update', 'replace') else {},
                                diff=outcome['diff'], params=params, current=current, pruned=pruned,
                                resource=resource))
 
@@ -243,7 +190,7 @@ class Plan:
 
     # -- applying ----------------------------------------------------------------------------
     def ordered_writes(self):
-        rank = dict((k, i) for i, k in enumerate(ORDER))  # assets last, their deletions first
+        rank = dict((k, i) for i, k in enumerate(self.kinds))  # assets last, their deletions first
         forward = [s for s in self.steps if s['action'] in ('create', 'update', 'replace')]
         backward = [s for s in self.steps if s['action'] == 'delete']
         forward.sort(key=lambda s: rank[s['kind']])
@@ -256,17 +203,10 @@ class Plan:
         while pending:
             step = pending[0]
             try:
-                if step['kind'] == 'assets':
-                    ensure_asset(self.client, step['params'], check_mode=False)
-                else:
-                    resource = step['resource']
-                    outcome = reconcile(self.client, resource, step['params'], check_mode=False,
-                                        current=step['current'], fetched=True,
-                                        force_write_only=resource.forces_write_only(step['params']),
-                                        force_replace=resource.forces_replace(step['params']))
-                    for option, secret in (outcome.get('secrets') or {}).items():
-                        if step['params'].get(option) is None:
-                            self.secrets.setdefault(step['kind'], {})[step['name']] = secret
+                outcome = step['resource'].apply(self.client, step['params'], step['current'], self.catalog)
+                for option, secret in (outcome.get('secrets') or {}).items():
+                    if step['params'].get(option) is None:
+                        self.secrets.setdefault(step['kind'], {})[step['name']] = secret
             except (ProGetError, ValidationError) as e:
                 report = dict(applied=[self.public(s, 'applied') for s in applied],
                               failed_object=dict(self.public(step, 'failed'), error=str(e)),
@@ -282,6 +222,8 @@ def export(client):
     """The live server as a state document (secrets left out) and the list of what was left out."""
     document, omitted = {}, []
     for plural, resource in kinds().items():
+        if not resource.exported:
+            continue
         entries = []
         for obj in sorted(resource.list(client), key=lambda o: str(resource.ident_of(o)).lower()):
             entry, left_out = resource.export_entry(obj)

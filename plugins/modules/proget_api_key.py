@@ -194,13 +194,11 @@ action:
 '''
 
 from ansible_collections.cac.proget.plugins.module_utils.api_keys import ApiKeyResource
-from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
+from ansible_collections.cac.proget.plugins.module_utils.module import run_resource_module
 
 
 def main():
-    resource = ApiKeyResource()
-    module = ProGetModule(argument_spec=resource.argument_spec(), supports_check_mode=True)
-    module.run_resource(resource, 'api_key', force_replace=resource.forces_replace(module.params))
+    run_resource_module(ApiKeyResource())
 
 
 if __name__ == '__main__':

@@ -78,7 +78,7 @@ def main():
         supports_check_mode=True)
     resource = ApiKeyResource()
     # listed, not resource.get(): several keys may share a display name, and all are shown
-    keys = module.find_objects(resource, kind=module.params['type'], kind_api='type')
+    keys = module.find_objects(resource, type_filter=module.params['type'])
     if module.params['name']:
         keys = [k for k in keys if resource.same_ident(k.get('displayName'), module.params['name'])]
     module.exit_json(changed=False, api_keys=keys)

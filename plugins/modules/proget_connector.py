@@ -188,13 +188,11 @@ detached_from:
 '''
 
 from ansible_collections.cac.proget.plugins.module_utils.connectors import ConnectorResource
-from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
+from ansible_collections.cac.proget.plugins.module_utils.module import run_resource_module
 
 
 def main():
-    resource = ConnectorResource()
-    module = ProGetModule(argument_spec=resource.module_argument_spec(), supports_check_mode=True)
-    module.run_resource(resource, 'connector', force_write_only=resource.forces_write_only(module.params))
+    run_resource_module(ConnectorResource())
 
 
 if __name__ == '__main__':

@@ -81,6 +81,7 @@ connectors:
 
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
 from ansible_collections.cac.proget.plugins.module_utils.connectors import ConnectorResource
+from ansible_collections.cac.proget.plugins.module_utils.feeds import FeedResource
 from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
 
 
@@ -89,10 +90,10 @@ def main():
                                              feeds=dict(type='bool', default=False)),
                           supports_check_mode=True)
     resource = ConnectorResource()
-    connectors = module.find_objects(resource, module.params['name'], module.params['type'], 'feedType')
+    connectors = module.find_objects(resource, module.params['name'], module.params['type'])
     if module.params['feeds'] and connectors:
         try:
-            feeds = module.client.get_json('api/management/feeds/list') or []
+            feeds = FeedResource().list(module.client)
         except ProGetError as e:
             module.fail_error(e)
         for connector in connectors:

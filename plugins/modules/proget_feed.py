@@ -252,13 +252,11 @@ action:
 '''
 
 from ansible_collections.cac.proget.plugins.module_utils.feeds import FeedResource
-from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
+from ansible_collections.cac.proget.plugins.module_utils.module import run_resource_module
 
 
 def main():
-    resource = FeedResource()
-    module = ProGetModule(argument_spec=resource.argument_spec(), supports_check_mode=True)
-    module.run_resource(resource, 'feed')
+    run_resource_module(FeedResource())
 
 
 if __name__ == '__main__':

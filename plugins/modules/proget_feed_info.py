@@ -23,7 +23,7 @@ options:
   name:
     description:
       - Name of one feed (case-insensitive). Without it, every feed is returned.
-      - A feed that does not exist gives an empty O(name) result, not an error.
+      - A feed that does not exist gives an empty RV(feeds), not an error.
     type: str
   type:
     description:
@@ -79,7 +79,7 @@ from ansible_collections.cac.proget.plugins.module_utils.module import ProGetMod
 def main():
     module = ProGetModule(argument_spec=dict(name=dict(type='str'), type=dict(type='str')),
                           supports_check_mode=True)
-    feeds = module.find_objects(FeedResource(), module.params['name'], module.params['type'], 'feedType')
+    feeds = module.find_objects(FeedResource(), module.params['name'], module.params['type'])
     module.exit_json(changed=False, feeds=feeds)
 
 

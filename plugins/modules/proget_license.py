@@ -127,13 +127,11 @@ action:
 '''
 
 from ansible_collections.cac.proget.plugins.module_utils.licenses import LicenseResource
-from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
+from ansible_collections.cac.proget.plugins.module_utils.module import run_resource_module
 
 
 def main():
-    resource = LicenseResource()
-    module = ProGetModule(argument_spec=resource.argument_spec(), supports_check_mode=True)
-    module.run_resource(resource, 'license')
+    run_resource_module(LicenseResource())
 
 
 if __name__ == '__main__':

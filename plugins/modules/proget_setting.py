@@ -99,39 +99,12 @@ action:
   sample: update
 '''
 
-from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
-from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError, reconcile
-from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
-from ansible_collections.cac.proget.plugins.module_utils.settings import (
-    SettingResource, as_text, is_secret)
+from ansible_collections.cac.proget.plugins.module_utils.module import run_resource_module
+from ansible_collections.cac.proget.plugins.module_utils.settings import SettingResource
 
 
 def main():
-    resource = SettingResource()
-    module = ProGetModule(argument_spec=resource.argument_spec(), supports_check_mode=True)
-    params = module.params
-    secret = is_secret(params['name'], params['secret'])
-    text = as_text(params['value'])
-    if secret and text:
-        # Masked in every result, error and -vvv invocation from here on.
-        module.no_log_values.add(text)
-        module.client.add_secret(text)
-    try:
-        outcome = reconcile(module.client, resource, params, check_mode=module.check_mode)
-        after = outcome['object']
-        if not module.check_mode and outcome['changed']:
-            # ProGet's set answers nothing: read back the value as ProGet normalised it.
-            after = resource.get(module.client, params['name']) or after
-    except (ProGetError, ValidationError) as e:
-        module.fail_error(e)
-    result = dict(changed=outcome['changed'], action=outcome['action'],
-                  setting=resource.public(after, params))
-    if module._diff:
-        diff = outcome['diff']
-        if secret and outcome['changed']:
-            diff['after'] = dict(diff['after'], value='<changed>')
-        result['diff'] = diff
-    module.exit_json(**result)
+    run_resource_module(SettingResource())
 
 
 if __name__ == '__main__':

@@ -200,14 +200,13 @@ def main():
     names = list(kinds())
     # no_log=False: the secrets inside the lists (an API key's key, a connector's password) are
     # masked one by one through nested_secrets; masking whole lists would hide the plan.
-    spec = dict((plural, dict(type='list', elements='dict', no_log=False)) for plural in names + ['assets'])
+    spec = dict((plural, dict(type='list', elements='dict', no_log=False)) for plural in names)
     spec.update(prune=dict(type='list', elements='str', choices=prunable(), default=[]),
                 prune_protect=dict(type='list', elements='str', default=[]))
     module = ProGetModule(argument_spec=spec, supports_check_mode=True, nested_secrets=secret_values)
     if not HAS_JSONSCHEMA:
         module.fail_json(msg=missing_required_lib('jsonschema'), exception=JSONSCHEMA_IMPORT_ERROR)
-    document = dict((plural, module.params[plural]) for plural in names + ['assets']
-                    if module.params[plural] is not None)
+    document = dict((plural, module.params[plural]) for plural in names if module.params[plural] is not None)
     plan = Plan(module.client, document, module.params['prune'], module.params['prune_protect'])
     try:
         plan.build()

@@ -312,3 +312,20 @@ def test_licenses_and_api_keys_in_one_document(sim, run_play, tmp_path):
                                                                 ('POST', '/api/api-keys/delete')]
     keys = [k for k in sim.api('GET', 'api/api-keys/list').json() if k['displayName'] == 'ci-builds']
     assert len(keys) == 1 and keys[0]['packagePermissions'] == ['view']
+
+
+def test_a_reference_to_an_undeclared_object_on_the_server_is_checked_there(sim, run_play):
+    """A feed that names a connector the document does not declare: the connectors are listed once,
+    only because a reference changes; a no-op stays one list request."""
+    sim.api('POST', 'api/management/connectors/create', expect=200,
+            json={'name': 'upstream', 'feedType': 'nuget', 'url': 'https://nuget.example.com/v3/index.json'})
+    doc = {'feeds': [{'name': 'mirror', 'type': 'nuget', 'connectors': ['UPSTREAM']}]}
+    sim.clear_log()
+    first = run_play(STATE_PLAY, extra_vars={'doc': doc}).task('state')
+    assert first['changed']
+    assert sim.api('GET', 'api/management/feeds/get/mirror').json()['connectors'] == ['UPSTREAM']
+    reads = [e['path'] for e in sim.log() if e['method'] == 'GET']
+    assert reads.count('/api/management/connectors/list') == 1
+    sim.clear_log()
+    assert run_play(STATE_PLAY, extra_vars={'doc': doc}).task('state')['changed'] is False
+    assert [(e['method'], e['path']) for e in sim.log()] == [('GET', '/api/management/feeds/list')]

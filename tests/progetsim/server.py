@@ -109,7 +109,10 @@ def load_areas():
 class Sim(object):
     """Server state shared by all request threads."""
 
-    def __init__(self, data_dir, config=None, prefix="", log_path=None, system_key=None):
+    def __init__(self, data_dir, config=None, prefix="", log_path=None, system_key=None,
+                 log_bodies=False):
+        """``log_bodies``: each log entry also gets the request's ``body`` (JSON decoded, else
+        text). For in-process tests (progetsim/inprocess.py) only: bodies can hold secrets."""
         self.data_dir = os.path.abspath(data_dir)
         self.store = Store(self.data_dir)
         self.initial_config = dict(DEFAULT_CONFIG)
@@ -122,6 +125,7 @@ class Sim(object):
         self.request_count = 0
         self.write_count = 0
         self.system_key = system_key
+        self.log_bodies = log_bodies
         self.areas = load_areas()
         self.router = Router()
         self.native_methods = {}
@@ -186,6 +190,102 @@ class Sim(object):
     def licensed(self):
         return (not self.config["unlicensed"]) or bool(self.setting("Licensing.Key"))
 
+    # -- one request ----------------------------------------------------------------------
+    def handle(self, method, target, headers, body, scheme="http"):
+        """One HTTP request -> ``core.Response``: prefix, ``/__sim/`` control, faults, request log,
+        the router. ``target`` is the request target (URL-encoded path and query), ``headers`` a
+        case-insensitive mapping, ``body`` bytes or a ``core.BodyReader``. Raises
+        ``DropConnection`` (after logging it) when a fault drops the connection. Used by the HTTP
+        server (``Handler``) and by the in-process transport (progetsim/inprocess.py)."""
+        started = time.time()
+        url = urlsplit(target)
+        path = unquote(url.path)
+        if self.prefix:
+            if path.lower() == self.prefix.lower() or path.lower().startswith(self.prefix.lower() + "/"):
+                path = path[len(self.prefix):] or "/"
+            else:
+                return text("The requested URL was not found.", 404)
+        req = Request(method, path, url.query, headers, body, scheme, self.prefix, self)
+
+        if path.lower().startswith("/__sim/") or path.lower() == "/__sim":
+            from . import control
+            try:
+                return to_response(control.handle(req))
+            except HttpError as ex:
+                return text(ex.text, ex.status)
+
+        entry = {"ts": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+                       .replace("+00:00", "Z"),
+                 "method": method, "path": url.path, "query": scrub_query(url.query),
+                 "status": 0, "bytes": 0, "ms": 0, "write": False, "principal": None}
+        if self.log_bodies:
+            entry["body"] = logged_body(req)
+        cfg = self.config
+        with self.counter_lock:
+            self.request_count += 1
+            n = self.request_count
+        try:
+            if cfg["latency_ms"]:
+                time.sleep(cfg["latency_ms"] / 1000.0)
+            if cfg["drop_every"] and n % cfg["drop_every"] == 0:
+                raise DropConnection()
+            if cfg["fail_every"] and n % cfg["fail_every"] == 0:
+                resp = text("Simulated server error (progetsim --fail-every %d, request #%d)."
+                            % (cfg["fail_every"], n), 500)
+            else:
+                resp = self.handle_proget(req, entry)
+                if entry["write"] and cfg["drop_after_write"]:
+                    with self.counter_lock:
+                        self.write_count += 1
+                        w = self.write_count
+                    if w % cfg["drop_after_write"] == 0:
+                        raise DropConnection()
+        except DropConnection:
+            entry["status"] = 0
+            entry["ms"] = int((time.time() - started) * 1000)
+            self.log(entry)
+            raise
+        entry["status"] = resp.status
+        entry["bytes"] = resp.length
+        entry["ms"] = int((time.time() - started) * 1000)
+        self.log(entry)
+        return resp
+
+    def handle_proget(self, req, entry):
+        store = self.store
+        with store.lock:
+            store.wrote = False
+            try:
+                try:
+                    req.principal = auth.resolve(req)
+                    entry["principal"] = req.principal.log_name()
+                    handler, kwargs = self.router.match(req.method, req.path)
+                    resp = to_response(handler(req, **kwargs))
+                except HttpError as ex:
+                    resp = text(ex.text, ex.status)
+                except Exception as ex:  # a sim bug: answer like ProGet does (500 + text)
+                    import traceback
+                    resp = text("Unexpected error: %s\n%s" % (ex, traceback.format_exc()), 500)
+                if "indent" in req.query and resp.content_type and "json" in resp.content_type:
+                    try:
+                        resp.body = json.dumps(json.loads(resp.body), indent=2).encode("utf-8")
+                    except ValueError:
+                        pass
+            finally:
+                entry["write"] = store.wrote
+                store.wrote = False
+        return resp
+
+    def response_headers(self, resp):
+        """The headers of an answer, in order (``Content-Length``: the whole body)."""
+        out = [("X-ProGet-Version", self.config["version"]),
+               ("X-ProGet-Edition", self.config["edition"].lower())]
+        if resp.content_type:
+            out.append(("Content-Type", resp.content_type))
+        out.extend(resp.headers.items())
+        out.append(("Content-Length", str(resp.length)))
+        return out
+
     # -- request log ---------------------------------------------------------------------
     def log(self, entry):
         line = json.dumps(entry) + "\n"
@@ -203,6 +303,17 @@ class Sim(object):
     def clear_log(self):
         with self.log_lock:
             open(self.log_path, "w").close()
+
+
+def logged_body(req):
+    """A request body for the log (``Sim(log_bodies=True)``): JSON decoded, else text, else None."""
+    raw = req.body
+    if not raw:
+        return None
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except ValueError:
+        return raw.decode("utf-8", "replace")
 
 
 def scrub_query(qs):
@@ -245,15 +356,9 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def send(self, resp):
-        sim = self.server.sim
         self.send_response(resp.status)
-        self.send_header("X-ProGet-Version", sim.config["version"])
-        self.send_header("X-ProGet-Edition", sim.config["edition"].lower())
-        if resp.content_type:
-            self.send_header("Content-Type", resp.content_type)
-        for k, v in resp.headers.items():
+        for k, v in self.server.sim.response_headers(resp):
             self.send_header(k, v)
-        self.send_header("Content-Length", str(resp.length))
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
@@ -280,92 +385,15 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def dispatch(self):
-        sim = self.server.sim
-        started = time.time()
-        url = urlsplit(self.path)
-        path = unquote(url.path)
         body = BodyReader(self.rfile, self.headers)
-        if sim.prefix:
-            if path.lower() == sim.prefix.lower() or path.lower().startswith(sim.prefix.lower() + "/"):
-                path = path[len(sim.prefix):] or "/"
-            else:
-                self.finish_body(body)
-                self.send(text("The requested URL was not found.", 404))
-                return
-        scheme = "https" if self.server.tls else "http"
-        req = Request(self.command, path, url.query, self.headers, body, scheme, sim.prefix, sim)
-
-        if path.lower().startswith("/__sim/") or path.lower() == "/__sim":
-            from . import control
-            try:
-                resp = to_response(control.handle(req))
-            except HttpError as ex:
-                resp = text(ex.text, ex.status)
-            self.finish_body(body)
-            self.send(resp)
-            return
-
-        entry = {"ts": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
-                       .replace("+00:00", "Z"),
-                 "method": self.command, "path": url.path, "query": scrub_query(url.query),
-                 "status": 0, "bytes": 0, "ms": 0, "write": False, "principal": None}
-        cfg = sim.config
-        with sim.counter_lock:
-            sim.request_count += 1
-            n = sim.request_count
         try:
-            if cfg["latency_ms"]:
-                time.sleep(cfg["latency_ms"] / 1000.0)
-            if cfg["drop_every"] and n % cfg["drop_every"] == 0:
-                raise DropConnection()
-            if cfg["fail_every"] and n % cfg["fail_every"] == 0:
-                resp = text("Simulated server error (progetsim --fail-every %d, request #%d)."
-                            % (cfg["fail_every"], n), 500)
-            else:
-                resp = self.handle_proget(req, entry)
-                if entry["write"] and cfg["drop_after_write"]:
-                    with sim.counter_lock:
-                        sim.write_count += 1
-                        w = sim.write_count
-                    if w % cfg["drop_after_write"] == 0:
-                        raise DropConnection()
-            entry["status"] = resp.status
-            entry["bytes"] = resp.length
-            entry["ms"] = int((time.time() - started) * 1000)
-            sim.log(entry)
-            self.finish_body(body)
-            self.send(resp)
+            resp = self.server.sim.handle(self.command, self.path, self.headers, body,
+                                          "https" if self.server.tls else "http")
         except DropConnection:
-            entry["status"] = 0
-            entry["ms"] = int((time.time() - started) * 1000)
-            sim.log(entry)
             self.drop()
-
-    def handle_proget(self, req, entry):
-        sim = self.server.sim
-        store = sim.store
-        with store.lock:
-            store.wrote = False
-            try:
-                try:
-                    req.principal = auth.resolve(req)
-                    entry["principal"] = req.principal.log_name()
-                    handler, kwargs = sim.router.match(req.method, req.path)
-                    resp = to_response(handler(req, **kwargs))
-                except HttpError as ex:
-                    resp = text(ex.text, ex.status)
-                except Exception as ex:  # a sim bug: answer like ProGet does (500 + text)
-                    import traceback
-                    resp = text("Unexpected error: %s\n%s" % (ex, traceback.format_exc()), 500)
-                if "indent" in req.query and resp.content_type and "json" in resp.content_type:
-                    try:
-                        resp.body = json.dumps(json.loads(resp.body), indent=2).encode("utf-8")
-                    except ValueError:
-                        pass
-            finally:
-                entry["write"] = store.wrote
-                store.wrote = False
-        return resp
+            return
+        self.finish_body(body)
+        self.send(resp)
 
 
 class Server(ThreadingHTTPServer):

@@ -1,9 +1,16 @@
-"""The connection argument spec: environment fallbacks, an empty variable counts as unset."""
+"""The connection argument spec: environment fallbacks, an empty variable counts as unset; and its
+documentation (modules and the lookup) cannot drift from it."""
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.cac.proget.plugins.module_utils.client import (
-    CONNECTION_ARGUMENT_SPEC, CONNECTION_MUTUALLY_EXCLUSIVE, CONNECTION_REQUIRED_TOGETHER, ProGetError,
+from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
+from ansible_collections.cac.proget.plugins.module_utils.connection import (
+    CONNECTION_ARGUMENT_SPEC, CONNECTION_MUTUALLY_EXCLUSIVE, CONNECTION_REQUIRED_TOGETHER, client_from_options,
     connection_options, env_fallback)
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
@@ -87,3 +94,77 @@ def test_connection_options_errors(monkeypatch):
         connection_options({'url': 'https://p', 'timeout': 'soon'})
     with pytest.raises(ProGetError, match='mutually exclusive'):
         connection_options({'url': 'https://p', 'api_key': 'k', 'username': 'u'})
+
+
+# ---------------------------------------------------------------- the documentation of the same options
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODULES = sorted('cac.proget.' + f[:-3] for f in os.listdir(os.path.join(ROOT, 'plugins', 'modules'))
+                 if f.endswith('.py') and not f.startswith('_'))
+LOOKUP = 'cac.proget.proget_versions'
+
+
+def ansible_doc(plugin_type, names):
+    """The documented options, as ansible-doc renders them (doc fragments merged) for this core."""
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.join(ROOT, 'build', 'collections'))
+    done = subprocess.run([sys.executable, '-m', 'ansible', 'doc', '--json', '-t', plugin_type] + list(names),
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    docs = json.loads(done.stdout)
+    assert sorted(docs) == sorted(names), done.stderr
+    return dict((name, docs[name]['doc']['options']) for name in names)
+
+
+@pytest.fixture(scope='module')
+def documented():
+    out = ansible_doc('module', MODULES)
+    out.update(ansible_doc('lookup', [LOOKUP]))
+    return out
+
+
+def check_connection_doc(options):
+    for name, spec in CONNECTION_ARGUMENT_SPEC.items():
+        assert name in options, name
+        doc = options[name]
+        assert doc['type'] == spec['type'], name
+        variable = spec['fallback'][1][0]
+        assert 'E(%s)' % variable in ' '.join(doc['description']), (name, variable)
+        # never env/ini/vars: Ansible's own lookup of PROGET_VALIDATE_CERTS='' would be false
+        assert not set(doc) & {'env', 'ini', 'vars', 'cli', 'keyword'}, name
+
+
+def test_every_module_documents_the_connection_argument_spec(documented):
+    for module in MODULES:
+        options = documented[module]
+        check_connection_doc(options)
+        for name, spec in CONNECTION_ARGUMENT_SPEC.items():
+            assert bool(options[name].get('required')) == bool(spec.get('required')), (module, name)
+            assert options[name].get('default') == spec.get('default'), (module, name)
+
+
+def test_the_lookup_documents_the_same_connection_options(documented):
+    """Declared once: the lookup shows the modules' descriptions, types and defaults, but nothing
+    is required (url may come from PROGET_URL, which Ansible would not wait for)."""
+    options, module = documented[LOOKUP], documented[MODULES[0]]
+    check_connection_doc(options)
+    for name, spec in CONNECTION_ARGUMENT_SPEC.items():
+        assert not options[name].get('required'), name
+        assert options[name].get('default') == spec.get('default'), name
+        assert options[name]['description'] == module[name]['description'], name
+
+
+def test_one_client_factory_for_modules_and_the_lookup(monkeypatch):
+    """client_from_options() takes module params or connection_options(); the defaults documented for
+    the lookup are connection_options()' own, applied after the PROGET_* variables."""
+    for name in ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('PROGET_URL', 'https://env')
+    monkeypatch.setenv('PROGET_VALIDATE_CERTS', 'false')
+    monkeypatch.setenv('PROGET_TIMEOUT', '7')
+    client = client_from_options(connection_options({'url': None, 'validate_certs': None}))
+    assert (client.base_url, client.verify, client.timeout) == ('https://env/', False, 7)
+    params = validate({'api_key': 'k'}, monkeypatch, PROGET_URL='https://p', PROGET_CA_PATH='/ca.pem')
+    client = client_from_options(dict(params.validated_parameters, name='feed'), check_mode=True)
+    assert (client.verify, client.timeout, client.check_mode) == ('/ca.pem', 30, True)
+    assert client.session.headers['X-ApiKey'] == 'k'
+    # an option left None takes its default: verification is never turned off by omission
+    assert client_from_options({'url': 'https://p', 'validate_certs': None, 'timeout': None}).verify is True

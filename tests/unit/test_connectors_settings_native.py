@@ -1,7 +1,7 @@
-"""Unit tests of the connector, setting and native-API module_utils and the engine hooks they use."""
-import copy
-
+"""Unit tests of the connector, setting and native-API module_utils and the engine hooks they use;
+what talks to ProGet uses the real client on the in-process sim (fixture ``proget``)."""
 import pytest
+from progetsim.inprocess import writes
 
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetClient
 from ansible_collections.cac.proget.plugins.module_utils.connectors import ConnectorResource
@@ -11,37 +11,17 @@ from ansible_collections.cac.proget.plugins.module_utils.settings import (
     SettingResource, as_text, comparable, is_secret)
 
 CONNECTOR = ConnectorResource()
+CONNECTORS = '/api/management/connectors/'
 
 
-class FakeClient:
-    """An in-memory connectors + feeds API with a write log."""
-
-    def __init__(self, connectors=(), feeds=(), edition='free'):
-        self.connectors = dict((c['name'].lower(), dict(c)) for c in connectors)
-        self.feeds = [dict(f) for f in feeds]
-        self.writes = []
-        self.edition = edition
-
-    def get_json(self, path, params=None, missing_ok=False):
-        if path == 'api/management/feeds/list':
-            return copy.deepcopy(self.feeds)
-        return copy.deepcopy(self.connectors.get(path.rsplit('/', 1)[1].lower()))
-
-    def post_json(self, path, json_body=None, params=None, safe=None, expect=None):
-        self.writes.append(('POST', path, copy.deepcopy(json_body)))
-        if path.startswith('api/management/feeds/update/'):
-            name = path.rsplit('/', 1)[1]
-            for feed in self.feeds:
-                if feed['name'] == name:
-                    feed.update(json_body)
-            return None
-        if path.endswith('/create'):
-            self.connectors[json_body['name'].lower()] = dict(json_body)
-        return None
-
-    def request(self, method, path, missing_ok=False, **kwargs):
-        self.writes.append((method, path, None))
-        self.connectors.pop(path.rsplit('/', 1)[1].lower(), None)
+def seed(client, connectors=(), feeds=()):
+    """Connectors and feeds (ProGet's JSON), created through the API; then an empty request log."""
+    for connector in connectors:
+        client.post_json('api/management/connectors/create', connector)
+    for feed in feeds:
+        client.post_json('api/management/feeds/create', feed)
+    client.sim.clear_log()
+    return client
 
 
 def params(**kw):
@@ -74,42 +54,62 @@ def test_connector_options_never_collide_with_connection_options():
     (dict(type='nuget', url='https://x', filters=['']), 'filters[0] must be a non-empty string'),
     (dict(type='nuget'), "connector 'c' does not exist; to create it, set connector_url"),
 ])
-def test_connector_bad_input(kw, message):
-    client = FakeClient()
+def test_connector_bad_input(proget, kw, message):
     with pytest.raises(ValidationError) as e:
-        reconcile(client, CONNECTOR, params(**kw))
-    assert message in str(e.value) and client.writes == []
+        reconcile(proget, CONNECTOR, params(**kw))
+    assert message in str(e.value) and writes(proget.sim) == []
+    assert proget.sim.store.all('connector') == []
 
 
-def test_connector_compare_and_password():
-    client = FakeClient(connectors=[{'name': 'C', 'feedType': 'nuget', 'url': 'https://up/', 'filters': ['a', '!b'],
-                                     'username': None}])
+def test_connector_compare_and_password(proget):
+    seed(proget, connectors=[{'name': 'C', 'feedType': 'nuget', 'url': 'https://up/', 'filters': ['a', '!b'],
+                              'username': None}])
     same = params(type='NuGet', url='https://up', filters=['a', '!b'], username='', password='pw')
-    assert not reconcile(client, CONNECTOR, same)['changed']
-    out = reconcile(client, CONNECTOR, dict(same, filters=['!b', 'a']))
+    assert not reconcile(proget, CONNECTOR, same)['changed']
+    assert writes(proget.sim) == []
+    out = reconcile(proget, CONNECTOR, dict(same, filters=['!b', 'a']))
     assert out['changes'] == {'filters': ['!b', 'a']}
-    out = reconcile(client, CONNECTOR, same, force_write_only=True)
-    assert client.writes[-1][2] == {'password': 'pw'} and 'pw' not in repr(out)
+    assert writes(proget.sim) == [('POST', CONNECTORS + 'update/c', {'filters': ['!b', 'a']})]
+    proget.sim.clear_log()
+    # the same desired state again, with update_password=always: only the password is sent
+    out = reconcile(proget, CONNECTOR, dict(same, filters=['!b', 'a']), force_write_only=True)
+    assert writes(proget.sim) == [('POST', CONNECTORS + 'update/c', {'password': 'pw'})] and 'pw' not in repr(out)
+    assert proget.sim.store.find('connector', 'c')['password'] == 'pw'
 
 
-def test_delete_detaches_feeds_first_and_only_reads_in_check_mode():
-    feeds = [{'name': 'f1', 'connectors': ['c', 'other']}, {'name': 'f2', 'connectors': ['other']},
-             {'name': 'f3', 'connectors': ['C']}]
-    client = FakeClient(connectors=[{'name': 'c', 'feedType': 'npm', 'url': 'https://x'}], feeds=feeds)
-    out = reconcile(client, CONNECTOR, params(state='absent'), check_mode=True)
+def test_delete_detaches_feeds_first_and_only_reads_in_check_mode(proget):
+    feeds = [{'name': 'f1', 'feedType': 'npm', 'connectors': ['c', 'other']},
+             {'name': 'f2', 'feedType': 'npm', 'connectors': ['other']},
+             {'name': 'f3', 'feedType': 'npm', 'connectors': ['C']}]
+    seed(proget, connectors=[{'name': 'c', 'feedType': 'npm', 'url': 'https://x'},
+                             {'name': 'other', 'feedType': 'npm', 'url': 'https://y'}], feeds=feeds)
+    # a ProGet that refuses to delete a connector feeds still use: only detaching first works
+    proget.sim.config['connector_in_use'] = 'refuse'
+    proget.check_mode = True
+    out = reconcile(proget, CONNECTOR, params(state='absent'), check_mode=True)
     assert out['action'] == 'delete' and out['extra'] == {'detached_from': ['f1', 'f3']}
-    assert client.writes == []
-    out = reconcile(client, CONNECTOR, params(state='absent'))
-    assert [w[1] for w in client.writes] == ['api/management/feeds/update/f1', 'api/management/feeds/update/f3',
-                                             'api/management/connectors/delete/c']
-    assert client.writes[0][2] == {'connectors': ['other']} and client.writes[1][2] == {'connectors': []}
+    assert writes(proget.sim) == []
+    proget.check_mode = False
+    out = reconcile(proget, CONNECTOR, params(state='absent'))
+    assert writes(proget.sim) == [('POST', '/api/management/feeds/update/f1', {'connectors': ['other']}),
+                                  ('POST', '/api/management/feeds/update/f3', {'connectors': []}),
+                                  ('DELETE', CONNECTORS + 'delete/c', None)]
+    assert all(e['status'] == 200 for e in proget.sim.read_log())
+    store = proget.sim.store
+    assert [c['name'] for c in store.all('connector')] == ['other']
+    assert [(f['name'], f['connectors']) for f in store.all('feed')] == [('f1', ['other']), ('f2', ['other']), ('f3', [])]
 
 
-def test_free_edition_warning():
-    assert CONNECTOR.warnings(FakeClient(edition='free'), params(filters=['a']))
-    assert CONNECTOR.warnings(FakeClient(edition='free'), params(metadata_cache_enabled=True))
-    assert not CONNECTOR.warnings(FakeClient(edition='free'), params(filters=[]))
-    assert not CONNECTOR.warnings(FakeClient(edition='basic'), params(filters=['a']))
+def test_free_edition_warning(proget):
+    proget.get_json('api/management/feeds/list')  # the client learns the edition from ProGet's answer
+    assert proget.edition == 'free'
+    assert CONNECTOR.warnings(proget, params(filters=['a']))
+    assert CONNECTOR.warnings(proget, params(metadata_cache_enabled=True))
+    assert not CONNECTOR.warnings(proget, params(filters=[]))
+    proget.sim.config['edition'] = 'basic'
+    proget.get_json('api/management/feeds/list')
+    assert proget.edition == 'basic'
+    assert not CONNECTOR.warnings(proget, params(filters=['a']))
 
 
 def test_setting_values_compare_by_value_type():

@@ -1,10 +1,12 @@
-"""engine.check_values (ranges, undecodable text) and a create that loses a race."""
+"""engine.check_values (ranges, undecodable text) and a create that loses a race, against the
+in-process sim (fixture ``proget``)."""
 import pytest
+from progetsim.inprocess import writes
 
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
 from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError, reconcile
 
-from test_engine import FEED, FakeClient, params
+from test_engine import FEED, FEEDS, params, received, seed, stored
 
 
 @pytest.mark.parametrize('kw, message', [
@@ -15,35 +17,48 @@ from test_engine import FEED, FakeClient, params
     (dict(variables={'team': u'\udcff'}), 'variables.team: the value is not valid UTF-8'),
     (dict(name='n' * 101), 'name must be at most 100 characters'),
 ])
-def test_values_proget_cannot_store_fail_before_any_request_that_writes(kw, message):
-    client = FakeClient()
+def test_values_proget_cannot_store_fail_before_any_request_that_writes(proget, kw, message):
+    seed(proget)
     with pytest.raises(ValidationError) as e:
-        reconcile(client, FEED, params(**dict(dict(name='a', type='nuget'), **kw)))
+        reconcile(proget, FEED, params(**dict(dict(name='a', type='nuget'), **kw)))
     assert message in str(e.value)
-    assert client.writes == []
+    assert writes(proget.sim) == []
+    assert proget.sim.store.all('feed') == []
 
 
-def test_create_that_lost_a_race_converges_the_object_found():
-    client = FakeClient()
-    real_post = client.post_json
+def test_create_that_lost_a_race_converges_the_object_found(proget):
+    seed(proget)
+    real = proget.request
 
-    def racing(path, json_body=None, **kw):
-        if path.endswith('/create'):
-            # another run created it a moment ago (with an old description)
-            client.feeds['x'] = {'name': 'x', 'feedType': 'npm', 'description': 'other', 'active': True,
-                                 'retentionRules': []}
-            raise ProGetError("HTTP 400: A feed named 'x' already exists.", status=400)
-        return real_post(path, json_body=json_body, **kw)
-    client.post_json = racing
-    out = reconcile(client, FEED, params(name='x', type='npm', description='d'))
-    assert out['changed'] and client.feeds['x']['description'] == 'd'
+    def racing(method, path, *args, **kwargs):
+        if path == 'api/management/feeds/create' and stored(proget, 'x') is None:
+            # another run creates it a moment before ours (with an old description)
+            real('POST', path, json_body={'name': 'x', 'feedType': 'npm', 'description': 'other'})
+        return real(method, path, *args, **kwargs)
+    proget.request = racing
+    out = reconcile(proget, FEED, params(name='x', type='npm', description='d'))
+    assert out['changed'] and stored(proget, 'x')['description'] == 'd'
+    # ours was refused (400, the feed exists), then the feed was read and converged
+    assert [r for r in received(proget) if r[0] != 'GET'] == [
+        ('POST', FEEDS + 'create', 200), ('POST', FEEDS + 'create', 400), ('POST', FEEDS + 'update/x', 200)]
+    assert writes(proget.sim)[-1][2]['description'] == 'd'
 
 
-def test_a_refused_create_of_an_absent_object_still_fails():
-    client = FakeClient()
+def test_a_refused_create_of_an_absent_object_still_fails(proget):
+    seed(proget)
+    real = proget.request
 
-    def refuse(path, json_body=None, **kw):
-        raise ProGetError('HTTP 400: Invalid value.', status=400)
-    client.post_json = refuse
-    with pytest.raises(ProGetError, match="failed to create feed 'x': HTTP 400: Invalid value"):
-        reconcile(client, FEED, params(name='x', type='npm'))
+    def racing(method, path, *args, **kwargs):
+        if path == 'api/management/feeds/create':
+            # another run deletes the connector after it was checked: ProGet refuses the create
+            real('DELETE', 'api/management/connectors/delete/nuget.org')
+        return real(method, path, *args, **kwargs)
+    proget.request = racing
+    with pytest.raises(ProGetError, match="failed to create feed 'x': POST api/management/feeds/create: HTTP 400: "
+                                          "connector 'nuget.org' does not exist"):
+        reconcile(proget, FEED, params(name='x', type='npm', connectors=['nuget.org']))
+    assert stored(proget, 'x') is None
+    # refused, looked (still absent), not sent again
+    assert [r[:2] for r in received(proget)][-2:] == [('POST', FEEDS + 'create'), ('GET', FEEDS + 'get/x')]
+    assert [w[:2] for w in writes(proget.sim)] == [('DELETE', '/api/management/connectors/delete/nuget.org'),
+                                                   ('POST', FEEDS + 'create')]

@@ -1,5 +1,6 @@
 """Unit tests of the engine's re-create hooks (Resource.replace_on_change, Field.compare_if_shown,
-Field.returned_once) with a generic in-memory kind, and of the API-key and license declarations."""
+Field.returned_once) with a made-up kind (``Token``, kept in memory by ``Server``: no ProGet API),
+and of the API-key (on the in-process sim, fixture ``proget``) and license declarations."""
 import copy
 
 import pytest
@@ -14,7 +15,7 @@ from ansible_collections.cac.proget.plugins.module_utils.licenses import License
 
 class Token(Resource):
     """A kind ProGet cannot update: objects with server ids, secrets generated on create."""
-    kind = 'token'
+    name = 'token'
     identity_api = 'name'
     replace_on_change = True
     fields = dict(
@@ -199,13 +200,16 @@ def test_api_key_validation(params, current, message):
     assert message in str(e.value) and "API key 'ci'" in str(e.value)
 
 
-def test_api_key_several_with_one_name():
-    class C:
-        def get_json(self, path, params=None, missing_ok=False):
-            return [{'id': 7, 'displayName': 'CI'}, {'id': 9, 'displayName': 'ci'}, {'id': 3, 'displayName': 'x'}]
+def test_api_key_several_with_one_name(proget):
+    for name in ('CI', 'x', 'ci'):  # ProGet does not keep display names unique
+        proget.request('POST', 'api/api-keys/create', json_body={
+            'type': 'System', 'systemApis': ['feeds'], 'logging': 'None', 'displayName': name})
+    ids = [k['id'] for k in proget.get_json('api/api-keys/list') if k['displayName'] in ('CI', 'ci')]
+    proget.sim.clear_log()
     with pytest.raises(ValidationError) as e:
-        KEY.get(C(), 'ci')
-    assert 'ids 7, 9' in str(e.value)
+        KEY.get(proget, 'ci')
+    assert "API key 'ci': 2 API keys have this display name (ids %d, %d)" % tuple(ids) in str(e.value)
+    assert [(r['method'], r['path']) for r in proget.sim.read_log()] == [('GET', '/api/api-keys/list')]
 
 
 def test_api_key_replace_payload_drops_the_old_types_fields():
