@@ -41,7 +41,32 @@ def test_create_that_lost_a_race_converges_the_object_found(proget):
     # ours was refused (400, the feed exists), then the feed was read and converged
     assert [r for r in received(proget) if r[0] != 'GET'] == [
         ('POST', FEEDS + 'create', 200), ('POST', FEEDS + 'create', 400), ('POST', FEEDS + 'update/x', 200)]
-    assert writes(proget.sim)[-1][2]['description'] == 'd'
+    assert writes(proget.sim)[-1][2] == {'description': 'd'}  # only what still differed
+
+
+def test_a_lost_race_on_a_kind_that_cannot_be_updated_fails_cleanly(proget):
+    """Two runs create API key 'ci' with one chosen secret: ours is refused (the secret exists);
+    the key found differs and API keys cannot be updated, so the error is ProGet's, not a crash."""
+    from ansible_collections.cac.proget.plugins.module_utils.api_keys import ApiKeyResource
+    key = ApiKeyResource()
+    real = proget.request
+
+    def racing(method, path, *args, **kwargs):
+        if path == 'api/api-keys/create' and not racing.done:
+            racing.done = True
+            real('POST', path, json_body={'displayName': 'ci', 'type': 'System', 'systemApis': ['feeds'],
+                                          'logging': 'None', 'key': 'chosen-secret-1', 'description': 'theirs'})
+        return real(method, path, *args, **kwargs)
+    racing.done = False
+    proget.request = racing
+    params = dict((k, None) for k in key.fields)
+    params.update(name='ci', state='present', type='system', system_apis=['feeds'], description='ours',
+                  key='chosen-secret-1', rotate=False)
+    with pytest.raises(ProGetError) as e:
+        reconcile(proget, key, params)
+    assert str(e.value).startswith("failed to create API key 'ci': POST api/api-keys/create: HTTP 400")
+    assert 'chosen-secret-1' not in str(e.value)
+    assert [k['description'] for k in proget.get_json('api/api-keys/list') if k['displayName'] == 'ci'] == ['theirs']
 
 
 def test_a_refused_create_of_an_absent_object_still_fails(proget):
