@@ -160,7 +160,8 @@ def test_config_validation(client, sim):
                    "latency_ms": 0, "unlicensed": False, "connector_in_use": "detach",
                    "apikey_create_reply": "text", "full_control_echo": "as-sent",
                    "replication": "none", "license_delete_by": "code",
-                   "license_update_hashes": "keep", "feed_variables_name": "variables"}
+                   "license_update_hashes": "keep", "feed_variables_name": "variables",
+                   "security_delete_verb": "DELETE", "group_add_existing": "refuse", "builtin_tasks": "editable"}
     r = requests.post(sim.url + "/__sim/config", json={"feed_variables_name": "VARIABLEDICTIONARY"})
     assert r.json()["feed_variables_name"] == "variableDictionary"
 

@@ -1,6 +1,7 @@
 """Feed Management API ``/api/management/feeds/...`` (proget-api.md §2) + Feeds_* native methods."""
 import re
 
+from . import security
 from .core import (HttpError, bad_request, check_entity_name, empty, expect_bool, expect_str,
                    expect_str_list, expect_str_map, json_response, not_found)
 
@@ -299,6 +300,7 @@ def delete_feed(store, rec):
     # asset items, uploads in progress and packages of the feed (files: see progetsim/files.py)
     for kind in ("asset", "asset_upload", "package"):
         store.delete_prefix(kind, "%d/" % rec["_id"])
+    security.forget(store, "feed", rec["name"])   # permissions scoped to the feed (security.py)
 
 
 # -- native methods ---------------------------------------------------------------------------

@@ -12,34 +12,25 @@ API key is either missing, unknown/incorrect or does not have permission, ... 40
 API key does not have the proper permissions to perform this action."; every management page
 says "A 403 response indicates a missing, unknown, or unauthorized API Key". The anonymous modes
 apply only to requests that carry no credentials.
+
+What users, personal keys and requests without credentials may do: the permissions of the Security
+API (users, groups, tasks; progetsim/security.py resolves them), plus a global grant of their own:
+the ``anonymous`` switch for requests without credentials, the ``attributes`` shorthand of
+``POST /__sim/users`` for users.
 """
 import base64
 import binascii
 import datetime
 import hashlib
 
-# security task attributes (§1.4)
-ALL_ATTRIBUTES = [
-    "Admin_ConfigureProGet", "Admin_ManageFeed", "Admin_ManageConnectors", "Feeds_ViewFeed",
-    "Feeds_DownloadPackage", "Feeds_AddPackage", "Feeds_PullPackage", "Feeds_OverwritePackage",
-    "Feeds_DeletePackage", "Feeds_UnlistPackage", "Feeds_AcceptPackagePromotions",
-    "Licenses_Manage", "Projects_View", "Projects_Manage", "Projects_UploadSbom",
-    "Projects_ResolveIssue",
-]
+from . import security
+
+# security task attributes (§1.4; the list and its sources: progetsim/security.py ATTRIBUTES)
+ALL_ATTRIBUTES = list(security.ATTRIBUTE_NAMES)
 VIEW_ATTRIBUTES = ["Feeds_ViewFeed", "Feeds_DownloadPackage"]
-# built-in tasks usable as "attributes" shorthand in /__sim/users
-TASKS = {
-    "administer": ALL_ATTRIBUTES,
-    "manage feed": ["Admin_ManageFeed", "Feeds_ViewFeed", "Feeds_DownloadPackage",
-                    "Feeds_AddPackage", "Feeds_PullPackage", "Feeds_OverwritePackage",
-                    "Feeds_DeletePackage", "Feeds_UnlistPackage", "Feeds_AcceptPackagePromotions"],
-    "promote packages": ["Feeds_ViewFeed", "Feeds_DownloadPackage", "Feeds_AcceptPackagePromotions"],
-    "publish packages": ["Feeds_ViewFeed", "Feeds_DownloadPackage", "Feeds_AddPackage",
-                         "Feeds_PullPackage"],
-    "view & download packages": VIEW_ATTRIBUTES,
-    "manage projects": ["Projects_View", "Projects_Manage", "Projects_UploadSbom",
-                        "Projects_ResolveIssue"],
-}
+# built-in tasks usable as "attributes" shorthand in /__sim/users (their built-in definitions:
+# progetsim/security.py BUILTIN_TASKS)
+TASKS = dict((name.lower(), list(attrs)) for name, _, attrs in security.BUILTIN_TASKS)
 
 ADMIN_ATTRS = {"Admin_ConfigureProGet"}
 # permission -> attributes granting it (for anonymous, users and personal keys)
@@ -116,15 +107,22 @@ def key_expired(rec):
 
 
 class Principal(object):
-    """Who is calling: ``kind`` is anonymous, user or apikey."""
+    """Who is calling: ``kind`` is anonymous, user or apikey.
 
-    def __init__(self, kind, name, attributes=(), key=None, user=None, invalid=False):
+    ``attributes``: a global grant of the principal's own (the ``anonymous`` switch, the
+    ``/__sim/users`` shorthand); ``rules``: the stored permissions that apply to it
+    (security.rules_for). Both decide for anonymous requests, users and personal keys."""
+
+    def __init__(self, kind, name, attributes=(), key=None, user=None, invalid=False, rules=()):
         self.kind = kind
         self.name = name
         self.attributes = set(attributes)
         self.key = key            # the API key record, for kind == "apikey"
         self.user = user          # user name, for users and personal keys
         self.invalid = invalid    # credentials were presented but not accepted
+        self.rules = list(rules)
+        if self.attributes:
+            self.rules.append(security.grant(self.attributes))
 
     @property
     def key_type(self):
@@ -150,16 +148,14 @@ class Principal(object):
                 return True
             kf = self.key.get("feed")
             return kf is not None and kf.lower() == feed.lower()
-        granting = PERMISSION_ATTRIBUTES.get(permission)
-        if granting is None:
-            return bool(self.attributes & ADMIN_ATTRS)
-        return bool(self.attributes & granting)
+        granting = PERMISSION_ATTRIBUTES.get(permission) or ADMIN_ATTRS
+        return any(security.allowed(self.rules, a, feed) for a in granting)
 
 
 def anonymous(sim):
     mode = sim.config["anonymous"]
     attrs = ALL_ATTRIBUTES if mode == "admin" else VIEW_ATTRIBUTES if mode == "view" else []
-    return Principal("anonymous", "Anonymous", attrs)
+    return Principal("anonymous", "Anonymous", attrs, rules=security.rules_for(sim.store))
 
 
 def rejected():
@@ -172,7 +168,7 @@ def user_principal(store, name, password, via="user"):
     if rec is None or rec.get("password_hash") != password_hash(rec["name"], password):
         return None
     return Principal("user", "%s:%s" % (via, rec["name"]), expand_attributes(rec.get("attributes")),
-                     user=rec["name"])
+                     user=rec["name"], rules=security.rules_for(store, rec["name"], True))
 
 
 def key_principal(sim, secret):
@@ -187,7 +183,7 @@ def key_principal(sim, secret):
             if urec is None:
                 return None
             return Principal("apikey", name, expand_attributes(urec.get("attributes")), key=rec,
-                             user=urec["name"])
+                             user=urec["name"], rules=security.rules_for(store, urec["name"], True))
         return Principal("apikey", name, (), key=rec)
     if ":" in secret:
         user, _, password = secret.partition(":")

@@ -41,10 +41,10 @@ def handle(req):
             data = {"name": name, "password_hash": auth.password_hash(name, password),
                     "attributes": [str(a) for a in attributes]}
             if rec is None:
-                store.insert("user", data, name=name)
+                store.insert("user", dict(data, displayName=None, email=None), name=name)
             else:
-                data["_id"] = rec["_id"]
-                store.update("user", data, name=name)
+                rec.update(data)     # keeps displayName and email (Security API fields)
+                store.update("user", rec, name=name)
         return json_response({"name": name, "attributes": data["attributes"]}, 201)
     if path == "/__sim/users" and m in ("GET", "HEAD"):
         return json_response([{"name": u["name"], "attributes": u.get("attributes", [])}

@@ -12,7 +12,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
-from . import auth
+from . import auth, security
 from .core import BodyReader, HttpError, Request, Router, json_response, text, to_response
 from .store import Store
 
@@ -37,6 +37,9 @@ DEFAULT_CONFIG = {
     "license_delete_by": "code",
     "license_update_hashes": "keep",
     "feed_variables_name": "variables",
+    "security_delete_verb": "DELETE",
+    "group_add_existing": "refuse",
+    "builtin_tasks": "editable",
 }
 # enumerated options: name -> allowed values (the first is the default reading)
 CHOICES = {
@@ -62,6 +65,17 @@ CHOICES = {
     # docs feeds example JSON (2024-07 689d8342 proget-api-feeds/#.md): "variables"; pgutil
     # ProGetFeed.cs: VariableDictionary -> JSON "variableDictionary".
     "feed_variables_name": ("variables", "variableDictionary"),
+    # Security API deletes (users, groups, tasks, permissions): docs security/*/delete.md and
+    # permissions/remove.md say DELETE; pgutil ProGetClient.cs (DeleteUserAsync,
+    # DeleteUserGroupAsync, DeleteSecurityTaskAsync, DeletePermissionAsync) sends POST.
+    "security_delete_verb": ("DELETE", "POST", "either"),
+    # POST /api/security/groups/add naming an existing group: the current docs (groups/create.md,
+    # 2026-01) only create, members change through groups/update; the 2025-11 drafts
+    # (69e9e842 groups/add-member.md) said add "will overwrite the existing member list".
+    "group_add_existing": ("refuse", "replace"),
+    # docs administration-security/creating-tasks.md: "You can change ProGet's built-in tasks";
+    # "protected" refuses to change or delete them (no source says so).
+    "builtin_tasks": ("editable", "protected"),
 }
 SECRET_QUERY_NAMES = {"key", "api_key", "password", "value"}
 
@@ -141,10 +155,8 @@ class Sim(object):
     def seed(self):
         with self.store.lock:
             wrote = self.store.wrote
-            if self.store.find("user", "Admin") is None:
-                self.store.insert("user", {"name": "Admin",
-                                           "password_hash": auth.password_hash("Admin", "Admin"),
-                                           "attributes": ["Administer"]}, name="Admin")
+            # Admin/Admin, the Administrators group with Administer, the built-in tasks
+            security.seed(self.store, auth.password_hash)
             if self.system_key:
                 h = auth.hash_secret(self.system_key)
                 if self.store.find("apikey", h) is None:
