@@ -5,6 +5,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 name="${1:-core-2.19}"
+if [[ "${CAC_CHROOT:-}" != trixie ]] && "$ROOT/scripts/chroot.sh" --needs "$name"; then
+  exec "$ROOT/scripts/chroot.sh" "$ROOT/scripts/ansible-doc.sh" "$name"   # core-2.20+: Python 3.13
+fi
 "$ROOT/scripts/venv.sh" "$name"
 V="$ROOT/.venv/$name"
 mkdir -p "$ROOT/build/collections/ansible_collections/cac"

@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # scripts/sanity.sh VENV [ansible-test sanity args...]
-#   e.g. scripts/sanity.sh core-2.17
+#   e.g. scripts/sanity.sh core-2.17     (host, Python 3.11)
+#        scripts/sanity.sh core-2.22     (re-runs itself in the trixie rootfs, Python 3.13:
+#                                         scripts/chroot.sh; its HOME is the rootfs' /root)
 # Builds the collection tarball with VENV's ansible-galaxy (what users/certification get:
 # galaxy.yml build_ignore applies, so tests/ is not there), extracts it into
 # build/sanity/VENV/ansible_collections/cac/proget, makes it a git repo (ansible-test uses
-# git to list files) and runs `ansible-test sanity --local --python 3.11` there (the venv's Python version).
+# git to list files) and runs `ansible-test sanity --local --python X.Y` there (X.Y: the venv's Python).
 # ansible-test installs each sanity test's pinned requirements in its own cached venvs
 # (~/.ansible/test/venv/...), so only the first run per ansible-core version is slow.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 name="${1:?usage: scripts/sanity.sh VENV [ansible-test args]}"; shift
+if [[ "${CAC_CHROOT:-}" != trixie ]] && "$ROOT/scripts/chroot.sh" --needs "$name"; then
+  exec "$ROOT/scripts/chroot.sh" "$ROOT/scripts/sanity.sh" "$name" "$@"
+fi
 "$ROOT/scripts/venv.sh" "$name"
 V="$ROOT/.venv/$name"
 # the controller Python of the venv (3.11 on CI); override with SANITY_PYTHON=3.x
@@ -45,13 +50,29 @@ PY
   fi
 fi
 
+# ansible-test installs each sanity test's pinned requirements; a pin that is a URL outside the
+# package index cannot be fetched here. Such pins are replaced, in this venv's copy of
+# ansible-test, by a release from the index (NAME=PIN below). Known: ansible-core 2.22.0rc1's
+# pylint wants dill from a GitHub archive ("needed until dill released with 3.15 support"); the
+# released 0.4.1 serves Python 3.13 (2.21's pylint uses it).
+url_pins=(dill=dill==0.4.1)
+reqdir="$(echo "$V"/lib/python*/site-packages/ansible_test/_data/requirements)"
+for p in "${url_pins[@]}"; do
+  sed -E -i "s|^${p%%=*} *@ *https?://.*\$|${p#*=}  # pinned by scripts/sanity.sh (was a URL outside the package index)|" \
+    "$reqdir"/sanity.*.txt
+done
+if grep -lE '^[A-Za-z0-9_.-]+ *@ *https?://' "$reqdir"/sanity.*.txt >&2; then
+  echo "sanity[$name]: warning: the files above pin a URL outside the package index (add it to url_pins)" >&2
+fi
+
 cd "$coll"
 git init -q
 git -c user.name=sanity -c user.email=sanity@localhost add -A
 git -c user.name=sanity -c user.email=sanity@localhost commit -qm "tarball contents" --no-gpg-sign
 export PATH="$V/bin:$PATH"
 # ansible-test's venv cache (~/.ansible/test/venv) is shared by all ansible-core versions and
-# not safe for concurrent creation (same `sanity/<py>/<hash>` venv): one sanity run at a time.
+# not safe for concurrent creation (same `sanity/<py>/<hash>` venv): one sanity run at a time
+# per HOME (the host's and the rootfs' are two different ones, so one of each may run at once).
 mkdir -p "$HOME/.ansible/test"
 exec 9>"$HOME/.ansible/test/.cac-proget-sanity.lock"
 if ! flock -n 9; then echo "sanity[$name]: waiting for another ansible-test sanity run"; flock 9; fi

@@ -20,6 +20,7 @@ from ansible_collections.cac.proget.plugins.module_utils.api import ListedApi
 from ansible_collections.cac.proget.plugins.module_utils.engine import Resource
 from ansible_collections.cac.proget.plugins.module_utils.fields import (
     Field, ValidationError, empty_to_none, lower, name_set)
+from ansible_collections.cac.proget.plugins.module_utils.masking import register
 
 
 KEY_TYPES = ('system', 'feed', 'personal')
@@ -100,9 +101,13 @@ class ApiKeyApi(ListedApi):
         except ValueError:
             created = None
         if isinstance(created, dict):
+            # ansible-core 2.22+: masked in every output from now on, failures included
+            register(created.get('key'))
+            client.add_secret(created.get('key'))
             return created
         text = (response.text or '').strip()
         if text:
+            register(text)
             client.add_secret(text)
         found = [k for k in self.list(client, kind) if kind.same_ident(kind.ident_of(k), payload['displayName'])]
         created = dict(max(found, key=lambda k: k.get('id') or 0)) if found else dict(payload)

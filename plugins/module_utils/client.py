@@ -28,7 +28,7 @@ except ImportError:  # pragma: no cover - reported by the module
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-from ansible.module_utils.six.moves.urllib.parse import quote
+from urllib.parse import quote
 
 
 SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')

@@ -22,6 +22,7 @@ from ansible_collections.cac.proget.plugins.module_utils.fields import (
     CHANGED_MARK, SENT_MARK, WRITE_ONLY_MARK, ValidationError, bind_fields, check_values, empty_to_none)
 from ansible_collections.cac.proget.plugins.module_utils.fields import (  # noqa: F401 pylint: disable=unused-import
     Field, snake_to_camel)  # for code that declares a kind with the engine alone
+from ansible_collections.cac.proget.plugins.module_utils.masking import register
 
 
 class Resource:
@@ -513,6 +514,7 @@ def _outcome(resource, action, before, after, changes, params, written=None):
     for name, field in resource.fields.items():
         value = written.get(field.api) if isinstance(written, dict) else None
         if field.returned_once and value:
+            register(value)  # ansible-core 2.22+: masked in all output, kept in the registered variable
             returned[name] = value
     masked = {}
     for api, value in changes.items():

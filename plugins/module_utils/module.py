@@ -14,6 +14,7 @@ from ansible_collections.cac.proget.plugins.module_utils.client import (
 from ansible_collections.cac.proget.plugins.module_utils.connection import (
     CONNECTION_ARGUMENT_SPEC, CONNECTION_MUTUALLY_EXCLUSIVE, CONNECTION_REQUIRED_TOGETHER, client_from_options)
 from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError, reconcile
+from ansible_collections.cac.proget.plugins.module_utils.masking import register, register_all
 
 
 class ProGetModule(AnsibleModule):
@@ -27,6 +28,7 @@ class ProGetModule(AnsibleModule):
         # nested_secrets(params) -> secret values inside options Ansible cannot mark no_log itself
         # (the dicts of a state document); they are masked from the invocation log and every output.
         self._nested_secrets = nested_secrets
+        self._nested_masked = False
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(argument_spec)
         super(ProGetModule, self).__init__(
@@ -34,15 +36,35 @@ class ProGetModule(AnsibleModule):
             mutually_exclusive=list(CONNECTION_MUTUALLY_EXCLUSIVE) + list(mutually_exclusive or []),
             required_together=list(CONNECTION_REQUIRED_TOGETHER) + list(required_together or []),
             **kwargs)
+        self._client = None
+        self._mask_nested_secrets()  # also when the task is no_log (no invocation log then)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-        self._client = None
 
     def _log_invocation(self):
-        # Runs inside AnsibleModule.__init__ right after validation: the first moment params exist.
-        if self._nested_secrets is not None:
-            self.no_log_values.update(str(v) for v in self._nested_secrets(self.params) if v not in (None, ''))
+        # Runs inside AnsibleModule.__init__ right after validation (unless the task is no_log):
+        # the first moment params exist, and before anything is logged.
+        self._mask_nested_secrets()
         super(ProGetModule, self)._log_invocation()
+
+    def _mask_nested_secrets(self):
+        """The secrets inside options (``nested_secrets``) are masked from the invocation log and every
+        output: scrubbed through ``no_log_values`` (ansible-core < 2.22), registered with
+        ansible-core (2.22+, where ``no_log_values`` no longer scrubs results)."""
+        if self._nested_secrets is None or self._nested_masked:
+            return
+        self._nested_masked = True
+        for value in self._nested_secrets(self.params):
+            self.add_secret(value)
+
+    def add_secret(self, value):
+        """Mask ``value`` (a secret the module was given or found) from every output and error."""
+        if value in (None, ''):
+            return
+        self.no_log_values.add(str(value))
+        register(value)
+        if getattr(self, '_client', None) is not None:
+            self._client.add_secret(value)
 
     @property
     def client(self):
@@ -55,6 +77,20 @@ class ProGetModule(AnsibleModule):
             for value in self.no_log_values:
                 self._client.add_secret(value)
         return self._client
+
+    def returned_secrets(self, name, values):
+        """Secrets that ProGet generated (``values``) are returned as the result ``name``.
+
+        ansible-core 2.22+: registered, so they are masked wherever they would be shown
+        (``$REDACTED$``, at every verbosity, also without ``no_log``) while the registered variable
+        holds them. Older ansible-core: Ansible shows them at -v and above unless the task is
+        ``no_log``, so the module warns when it is not.
+        """
+        if register_all(values):
+            return
+        if not self.no_log:
+            self.warn('ProGet generated a new secret, returned as %r: set no_log: true on this task so that it '
+                      'is not shown in the output (with -v and above)' % name)
 
     def fail_error(self, error, **result):
         """Fail with a ProGetError or ValidationError, secrets scrubbed."""
@@ -104,9 +140,7 @@ class ProGetModule(AnsibleModule):
         for option, secret in outcome.get('secrets', {}).items():
             if self.params.get(option) is None:
                 result[option] = secret
-                if not self.no_log:
-                    self.warn('a new secret was generated and is returned as %r: set no_log: true on this '
-                              'task so that it is not shown in the output (with -v and above)' % option)
+                self.returned_secrets(option, [secret])
         if self._diff:
             result['diff'] = dict((side, resource.options_view(view))
                                   for side, view in outcome['diff'].items())

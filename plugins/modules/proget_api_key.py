@@ -22,8 +22,12 @@ description:
     the old key is deleted first, because ProGet refuses two keys with the same secret.
   - A re-created key gets a new secret unless O(key) is given. The secret of a key ProGet generated is returned once,
     as RV(key), and nowhere else (not in RV(api_key), the diff, errors, or M(cac.proget.proget_api_key_info)).
-    B(Set C(no_log) to V(true) on the task) so that Ansible does not show the result (and with it the secret) at C(-v)
-    and above; the registered variable still holds it. The module warns when the task is not C(no_log).
+    On ansible-core 2.22 and later the module registers the secret with ansible-core, which then shows it as
+    C($REDACTED$) wherever it would appear (the task result at every verbosity, later tasks that use it), with or
+    without C(no_log); the registered variable holds the real secret.
+    On older ansible-core versions B(set C(no_log) to V(true) on the task) so that Ansible does not show the result
+    (and with it the secret) at C(-v) and above; the registered variable still holds it. There the module warns when
+    the task is not C(no_log).
   - Only the options you set are managed; options left out keep the value the key has (and are carried over when
     the key is re-created).
 author:
@@ -181,7 +185,8 @@ api_key:
 key:
   description:
     - The secret of the key ProGet generated, when the module created or re-created a key without O(key).
-    - The only time the secret is shown; set C(no_log) to V(true) on the task.
+    - The only time the secret is returned. ansible-core 2.22 and later show it as C($REDACTED$) (the registered
+      variable holds it); with older versions set C(no_log) to V(true) on the task.
   returned: when a key was created or re-created with a generated secret (not in check mode)
   type: str
   sample: 6f1c0d3e9b2a4c5d8e7f6a5b4c3d2e1f0a9b8c7d

@@ -28,9 +28,8 @@ options:
     required: true
   path:
     description:
-      - Path of a file or folder inside the asset directory. Empty = the root folder (listed).
+      - Path of a file or folder inside the asset directory. Omitted, empty or null = the root folder (listed).
     type: str
-    default: ''
   list:
     description:
       - List the folder at O(path) instead of returning its own metadata.
@@ -71,10 +70,12 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
-items:
+entries:
   description:
     - The items listed (AssetDirectoryItem as ProGet returns them, plus C(path), the full path).
     - Empty when the folder does not exist. The module fails when the asset directory itself does not exist.
+    - The same list is also returned as C(items), its name before version 0.2.0, which is deprecated and will be
+      removed in version 1.0.0 (C(result.items) is the dict method in Jinja, only C(result['items']) worked).
   returned: when listing
   type: list
   elements: dict
@@ -104,18 +105,21 @@ from ansible_collections.cac.proget.plugins.module_utils.module import ProGetMod
 def main():
     module = ProGetModule(argument_spec=dict(
         feed=dict(type='str', required=True),
-        path=dict(type='str', default=''),
+        # no default: a null path (`default(none)`) is the root on every ansible-core (a str option with a
+        # default turns null into '' on 2.19+ but is an error on 2.16-2.18)
+        path=dict(type='str'),
         list=dict(type='bool', default=False),
         recursive=dict(type='bool', default=False),
     ), supports_check_mode=True)
     p = module.params
     try:
-        path = clean_path(p['path'], allow_empty=True)
+        path = clean_path(p['path'] or '', allow_empty=True)
         if not path or p['list']:
             items = list_items(module.client, p['feed'], path, recursive=p['recursive'])
             if not items:
                 check_asset_feed(module.client, p['feed'])  # a missing asset directory is an error
-            module.exit_json(changed=False, items=items, exists=bool(items) or not path)
+            # `items`: the name before 0.2.0 (deprecated, removed in 1.0.0; `result.items` is dict.items in Jinja)
+            module.exit_json(changed=False, entries=items, items=items, exists=bool(items) or not path)
         item = get_item(module.client, p['feed'], path)
         if item is None:
             check_asset_feed(module.client, p['feed'])

@@ -126,17 +126,20 @@ from ansible_collections.cac.proget.plugins.module_utils.module import ProGetMod
 from ansible_collections.cac.proget.plugins.module_utils.native import call, is_read, validate_call
 
 
+def secret_values(params):
+    """The values of the arguments named in secret_arguments: masked from the invocation log and
+    every output (ProGetModule nested_secrets)."""
+    arguments = params.get('arguments') or {}
+    return [arguments.get(name) for name in params.get('secret_arguments') or []]
+
+
 def main():
     module = ProGetModule(
         argument_spec=dict(method=dict(type='str', required=True),
                            arguments=dict(type='dict', default={}),
                            secret_arguments=dict(type='list', elements='str', default=[], no_log=False)),
-        supports_check_mode=True)
+        supports_check_mode=True, nested_secrets=secret_values)
     method, arguments = module.params['method'], module.params['arguments']
-    for name in module.params['secret_arguments']:
-        value = arguments.get(name)
-        if value not in (None, ''):
-            module.no_log_values.add(str(value))
     try:
         validate_call(method, arguments)
         read = is_read(method)

@@ -53,8 +53,9 @@ options:
     description:
       - API keys; each item takes the options of M(cac.proget.proget_api_key).
       - ProGet cannot update a key, so a difference re-creates it (action C(replace)).
-      - The secret of a key that ProGet generates is returned once, in RV(new_secrets); set C(no_log) on the
-        task, or declare C(key) (from a vault) so that no secret is generated.
+      - The secret of a key that ProGet generates is returned once, in RV(new_secrets). On ansible-core 2.22 and
+        later it is registered as a secret (shown as C($REDACTED$) everywhere, kept in the registered variable);
+        with older versions set C(no_log) on the task, or declare C(key) (from a vault) so that no secret is generated.
     type: list
     elements: dict
   settings:
@@ -163,7 +164,8 @@ summary:
 new_secrets:
   description:
     - Secrets ProGet generated during this run, by kind and name (the secret of each API key created without
-      a declared C(key)); shown nowhere else. Set C(no_log) on the task to keep them out of the output.
+      a declared C(key)); shown nowhere else. ansible-core 2.22 and later mask them in every output (the
+      registered variable holds them); with older versions set C(no_log) on the task to keep them out of the output.
   returned: when a secret was generated
   type: dict
   sample: {api_keys: {ci-build: 0f3c...}}
@@ -224,8 +226,8 @@ def main():
                   plan=[plan.public(s) for s in plan.steps], summary=summary, applied=applied)
     if plan.secrets:
         result['new_secrets'] = plan.secrets
-        if not module.no_log:
-            module.warn('ProGet generated new secrets, returned as new_secrets: set no_log: true on this task')
+        module.returned_secrets('new_secrets', [secret for by_name in plan.secrets.values()
+                                                for secret in by_name.values()])
     if module._diff:
         result['diff'] = plan.diffs()
     module.exit_json(**result)

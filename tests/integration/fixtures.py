@@ -21,9 +21,12 @@ def pytest_report_header(config):
 
 @pytest.fixture(scope='session', autouse=True)
 def _collection_link():
+    problem = harness.venv_problem()
+    if problem:  # one clear message instead of every test failing on a missing interpreter
+        pytest.exit('cac.proget: ' + problem, returncode=4)
     harness.ensure_collection_link()
     expected = os.environ.get('CAC_EXPECT_CORE')
-    if expected:  # make integration-2.17 must really run ansible-core 2.17
+    if expected:  # make integration-2.22 must really run ansible-core 2.22
         venv, version = harness.which_ansible()
         assert version.startswith(expected + '.'), 'expected ansible-core %s, %s has %s' % (expected, venv, version)
 

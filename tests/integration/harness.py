@@ -54,6 +54,11 @@ expect_rc=0, sim=None, api_key=None, limit=None, tags=None, args=())`` → ``Pla
 * ``expect_rc``: asserts the exit code (``None`` = don't check); on mismatch the
   AssertionError shows stdout/stderr.
 * The venv is ``$CAC_ANSIBLE_VENV`` (default ``.venv/core-2.19``; relative to repo root).
+  The venvs of ansible-core 2.20+ (.venv/core-2.2x) are built in the Debian 13 rootfs and run
+  only there: pytest itself runs inside it (``scripts/chroot.sh``, which the Makefile uses for
+  those cores), where the repository has the same absolute path, so every path here (the venv,
+  the sim's ``sys.executable``, the relative collection symlink) is the same as on the host.
+  ``venv_problem()`` says why a venv cannot run here (the fixtures stop the session with it).
 
 ``PlayResult``: ``.rc``, ``.stdout``, ``.stderr``, ``.cmd``,
 ``.recap`` → ``{host: {'ok': n, 'changed': n, 'unreachable': n, 'failed': n, 'skipped': n,
@@ -110,6 +115,19 @@ def ansible_venv():
     """Absolute path of the venv whose ansible-playbook the tests run."""
     venv = os.environ.get('CAC_ANSIBLE_VENV', os.path.join('.venv', 'core-2.19'))
     return venv if os.path.isabs(venv) else os.path.join(ROOT, venv)
+
+
+def venv_problem(venv=None):
+    """None if the venv's python runs on this system, else a sentence saying why not."""
+    venv = venv or ansible_venv()
+    python = os.path.join(venv, 'bin', 'python')
+    if os.path.exists(python):  # follows the symlinks
+        return None
+    if os.path.lexists(python):
+        return ('%s points at %s, which is not on this system: a venv built in the Debian 13 rootfs '
+                '(ansible-core 2.20+) runs there only: scripts/chroot.sh CMD, or the make targets '
+                '(make integration-2.22)' % (python, os.path.realpath(python)))
+    return '%s does not exist (make venv, or scripts/venv.sh %s)' % (python, os.path.basename(venv))
 
 
 def ensure_collection_link():
@@ -386,11 +404,14 @@ def _dedent(text):
 def which_ansible():
     """(venv, version string) of the ansible-core used, for reports."""
     venv = ansible_venv()
+    problem = venv_problem(venv)
+    if problem:
+        return venv, 'unusable (%s)' % problem
     out = subprocess.run([os.path.join(venv, 'bin', 'python'), '-c',
                           'import ansible.release as r; print(r.__version__)'],
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     return venv, out.stdout.decode().strip()
 
 
-__all__ = ['Sim', 'start_sim', 'PlayRunner', 'PlayResult', 'parse_recap', 'ansible_venv',
+__all__ = ['Sim', 'start_sim', 'PlayRunner', 'PlayResult', 'parse_recap', 'ansible_venv', 'venv_problem',
            'ensure_collection_link', 'ROOT', 'PLAYBOOKS']

@@ -4,6 +4,9 @@ The EXAMPLES block of each module is parsed, `url:` values are pointed at the si
 examples run as one play. `SETUP` prepares what an example expects to exist (for example the
 connector a feed example attaches); `VARS` gives the variables examples use. A module without an
 entry in `SETUP` starts from an empty server.
+
+Also here (this file runs on every ansible-core of the matrix): null for the optional strings of
+the proget_config role and of the modules works as empty does, on every core.
 """
 import ast
 import glob
@@ -155,3 +158,35 @@ def test_examples_run(path, sim_factory, play_runner):
     assert result.results, 'no task ran'
     if module in AFTER:
         AFTER[module](sim)
+
+
+NULLS_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  vars:
+    proget_url: "{{ lookup('ansible.builtin.env', 'PROGET_URL') }}"
+    proget_api_key: null
+    proget_username: null
+    proget_password: null
+    proget_ca_path: null
+    proget_feeds: [{name: from-role, type: npm}]
+  roles:
+    - role: cac.proget.proget_config
+  tasks:
+    - name: asset info of the root, path given as null
+      cac.proget.proget_asset_info: {feed: files, path: "{{ none }}"}
+      register: root
+'''
+
+
+def test_null_optional_strings_work_on_every_core(sim, run_play):
+    """The optional strings of the proget_config role and of the modules accept null as they accept
+    empty or omitted, with every ansible-core: 2.16-2.18 refuse null for a `str` option that has a
+    default, 2.19+ turn it into '' (so such options declare no default)."""
+    sim.api('POST', 'api/management/feeds/create', json={'name': 'files', 'feedType': 'asset'}, expect=200)
+    sim.api('POST', 'endpoints/files/content/top.txt', data=b'top', expect=201)
+    result = run_play(NULLS_PLAY)
+    assert result.task('cac.proget.proget_config : Apply the state document')['changed']
+    assert sim.api('GET', 'api/management/feeds/get/from-role', expect=200).json()['feedType'] == 'npm'
+    root = result.task('asset info of the root, path given as null')['result']
+    assert [i['path'] for i in root['entries']] == ['top.txt'] and root['exists']
