@@ -5,6 +5,9 @@
 # time, default 4), its output captured in build/logs/SUITE.log. Each log is printed in
 # full as soon as its suite ends (so pytest's closing lines are visible, never interleaved),
 # then a summary table. Exit status: 0 only if every suite passed.
+# Suites start in the order given: the Makefile's `make test` lists the longest first (on 2 cores
+# the wall time is bounded by the longest suite, integration-2.22). The suites of ansible-core
+# 2.20+ enter the Debian 13 rootfs themselves (scripts/chroot.sh), each in its own mount namespace.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"

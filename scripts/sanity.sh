@@ -28,7 +28,9 @@ mkdir -p "$work/dist" "$coll"
 tarball="$(ls "$work"/dist/cac-proget-*.tar.gz)"
 tar -xzf "$tarball" -C "$coll"
 echo "sanity[$name]: $(basename "$tarball") (ansible-core $("$V/bin/python" -c "import ansible.release as r; print(r.__version__)"))"
-if [[ -d "$coll/tests" ]]; then echo "sanity[$name]: warning: the tarball contains tests/" >&2; fi
+# tests/config.yml (ansible-test's settings) and tests/sanity/ belong in it; the suites do not
+extra="$(cd "$coll" && find tests -type f ! -path tests/config.yml ! -path 'tests/sanity/*' 2>/dev/null | head -3)"
+if [[ -n "$extra" ]]; then echo "sanity[$name]: warning: the tarball contains test suites:" $extra >&2; fi
 
 # ansible-test bootstraps pip in its venvs with a get-pip.py downloaded from
 # ci-files.testing.ansible.com; when that host is unreachable, use our offline shim.
