@@ -8,6 +8,7 @@ the stand-in's own API (feeds, API keys, settings).
 import json
 import os
 import socket
+import time
 import stat
 
 import requests
@@ -79,7 +80,17 @@ def api(port, method, path, key=None, **kw):
 
 
 def sim_config(port, **kw):
-    r = requests.post('http://127.0.0.1:%d/__sim/config' % port, json=kw, timeout=10)
+    """Change the stand-in's config; it may still be starting (a run without bootstrap does not
+    wait for it), and docker's port proxy then resets the connection: retry for up to a minute."""
+    deadline = time.time() + 60
+    while True:
+        try:
+            r = requests.post('http://127.0.0.1:%d/__sim/config' % port, json=kw, timeout=10)
+            break
+        except requests.exceptions.ConnectionError:
+            if time.time() > deadline:
+                raise
+            time.sleep(1)
     assert r.status_code < 400, r.text
 
 
