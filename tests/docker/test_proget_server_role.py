@@ -8,8 +8,8 @@ the stand-in's own API (feeds, API keys, settings).
 import json
 import os
 import socket
-import time
 import stat
+import time
 
 import requests
 
