@@ -72,31 +72,26 @@ def _dedupe(names):
     return out
 
 
-def _users(store, body, key="users"):
-    """Member names -> their stored spelling (400 for an unknown user), or None if not given."""
+def _existing(store, body, key, kind, what):
+    """Names of ``kind`` objects -> their stored spelling (400 for an unknown one), or None if not given."""
     names = _str_list(body, key)
     if names is None:
         return None
     out = []
     for n in names:
-        rec = store.find("user", n)
+        rec = store.find(kind, n)
         if rec is None:
-            raise bad_request("User '%s' does not exist." % n)
+            raise bad_request("%s '%s' does not exist." % (what, n))
         out.append(rec["name"])
     return _dedupe(out)
+
+
+def _users(store, body, key="users"):
+    return _existing(store, body, key, "user", "User")
 
 
 def _groups(store, body, key="groups"):
-    names = _str_list(body, key)
-    if names is None:
-        return None
-    out = []
-    for n in names:
-        rec = store.find("group", n)
-        if rec is None:
-            raise bad_request("Group '%s' does not exist." % n)
-        out.append(rec["name"])
-    return _dedupe(out)
+    return _existing(store, body, key, "group", "Group")
 
 
 def _arg(req, name):
