@@ -72,26 +72,29 @@ def _dedupe(names):
     return out
 
 
-def _existing(store, body, key, kind, what):
+def _existing_one(store, kind, name):
+    """The stored ``kind`` object named ``name``; 400 when there is none (the 2025-11 tables give
+    400 for invalid input and no 404)."""
+    rec = store.find(kind, name)
+    if rec is None:
+        raise bad_request("%s '%s' does not exist." % (kind.capitalize(), name))
+    return rec
+
+
+def _existing(store, body, key, kind):
     """Names of ``kind`` objects -> their stored spelling (400 for an unknown one), or None if not given."""
     names = _str_list(body, key)
     if names is None:
         return None
-    out = []
-    for n in names:
-        rec = store.find(kind, n)
-        if rec is None:
-            raise bad_request("%s '%s' does not exist." % (what, n))
-        out.append(rec["name"])
-    return _dedupe(out)
+    return _dedupe([_existing_one(store, kind, n)["name"] for n in names])
 
 
 def _users(store, body, key="users"):
-    return _existing(store, body, key, "user", "User")
+    return _existing(store, body, key, "user")
 
 
 def _groups(store, body, key="groups"):
-    return _existing(store, body, key, "group", "Group")
+    return _existing(store, body, key, "group")
 
 
 def _arg(req, name):
@@ -165,11 +168,8 @@ def update_user(req):
     store = req.store
     body = req.json_object()
     name = _name(body)
-    rec = store.find("user", name)
-    if rec is None:
-        # docs users/edit.md: "The Name property's value must already exist in ProGet"; the
-        # 2025-11 table has 400 for invalid input and no 404.
-        raise bad_request("User '%s' does not exist." % name)
+    # docs users/edit.md: "The Name property's value must already exist in ProGet"
+    rec = _existing_one(store, "user", name)
     # docs users/edit.md: the options given "will overwrite the existing value(s)"; a member that
     # is omitted or null keeps its value (pgutil EditCommand sends only the options given).
     display, email, password = _str(body, "displayName"), _str(body, "email"), _str(body, "password")
@@ -232,9 +232,7 @@ def update_group(req):
     store = req.store
     body = req.json_object()
     name = _name(body)
-    rec = store.find("group", name)
-    if rec is None:
-        raise bad_request("Group '%s' does not exist." % name)
+    rec = _existing_one(store, "group", name)
     # docs groups/add-member.md, remove-member.md: "this endpoint replaces the member list"; a
     # body without users (or null) leaves the members as they are (our reading).
     users = _users(store, body)
@@ -324,9 +322,7 @@ def update_task(req):
     store = req.store
     body = req.json_object()
     name = _name(body)
-    rec = store.find("task", name)
-    if rec is None:
-        raise bad_request("Task '%s' does not exist." % name)
+    rec = _existing_one(store, "task", name)
     _not_builtin(req, rec, "changed")
     description = _str(body, "description")
     attrs = _attributes(body)
@@ -368,10 +364,7 @@ def _principal(store, kind, name):
     virtual = security.VIRTUAL.get(name.lower())
     if virtual is not None:
         return virtual
-    rec = store.find(kind, name)
-    if rec is None:
-        raise bad_request("%s '%s' does not exist." % (kind.capitalize(), name))
-    return rec["name"]
+    return _existing_one(store, kind, name)["name"]
 
 
 def list_permissions(req):
@@ -396,19 +389,14 @@ def add_permission(req):
         raise bad_request("A user or a group is required.")
     if values["feed"] and values["feedGroup"]:
         raise bad_request("Specify a feed or a feed group, not both.")
-    task = store.find("task", values["task"])
-    if task is None:
-        raise bad_request("Task '%s' does not exist." % values["task"])
+    task = _existing_one(store, "task", values["task"])
     values["task"] = task["name"]
     if values["user"]:
         values["user"] = _principal(store, "user", values["user"])
     else:
         values["group"] = _principal(store, "group", values["group"])
     if values["feed"]:
-        feed = store.find("feed", values["feed"])
-        if feed is None:
-            raise bad_request("Feed '%s' does not exist." % values["feed"])
-        values["feed"] = feed["name"]
+        values["feed"] = _existing_one(store, "feed", values["feed"])["name"]
     # Feed groups are not modelled: a feed-group permission is stored and listed but matches no feed.
     if (values["feed"] or values["feedGroup"]) and not security.feed_scoped(task.get("attributes") or []):
         # docs creating-tasks.md: a task can be used in a feed-specific permission only if all its
