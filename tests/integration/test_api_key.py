@@ -13,6 +13,15 @@ import re
 
 import harness
 
+# the task that saves the registered result of the task 'key' for the test (never shown)
+SAVE_REGISTERED = '''    - name: save what was registered (the test reads it; the output never shows it)
+      ansible.builtin.copy:
+        content: "{{ created | to_json }}"
+        dest: "{{ playbook_dir }}/registered.json"
+        mode: '0600'
+      no_log: true
+'''
+
 KEY_PLAY = '''
 - hosts: localhost
   gather_facts: false
@@ -34,13 +43,7 @@ KEY_PLAY = '''
       register: created
       no_log: "{{ key_no_log | default(true) }}"
 
-    - name: save what was registered (the test reads it; the output never shows it)
-      ansible.builtin.copy:
-        content: "{{ created | to_json }}"
-        dest: "{{ playbook_dir }}/registered.json"
-        mode: '0600'
-      no_log: true
-
+''' + SAVE_REGISTERED + '''
     - name: info
       cac.proget.proget_api_key_info: {}
 '''
@@ -287,13 +290,7 @@ UNMASKED_PLAY = '''
       cac.proget.proget_api_key: {name: open-ci, type: system, system_apis: [feeds]}
       register: created
 
-    - name: save what was registered (the test reads it; the output never shows it)
-      ansible.builtin.copy:
-        content: "{{ created | to_json }}"
-        dest: "{{ playbook_dir }}/registered.json"
-        mode: '0600'
-      no_log: true
-
+''' + SAVE_REGISTERED + '''
     - name: show the registered variable
       ansible.builtin.debug:
         var: created
