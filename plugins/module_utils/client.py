@@ -46,6 +46,8 @@ PERMISSIONS = (
     ('api/licenses', 'manage licenses (a System key with Full Control, or Licenses_Manage)', None),
     ('api/api-keys', 'manage API keys (a System key with Full Control, or an administrator)', None),
     ('api/settings', 'manage settings (a System key with Full Control, or an administrator)', None),
+    ('api/security', 'manage security (a System key with Full Control, or a user or personal key with '
+     'Admin_ConfigureProGet; Feed keys cannot use the Security API)', None),
     ('api/json', 'call the native API (a System key with Full Control, or an administrator)', None),
     ('endpoints', 'download assets (View/Download)', 'upload or delete assets (Add/Repackage to upload, '
      'Overwrite/Delete to delete, on a Feed key for that asset directory or a System key with Use/Manage Feeds)'),
@@ -122,6 +124,7 @@ class ProGetClient:
         self.check_mode = check_mode
         self.version = None
         self.edition = None
+        self.user = None if api_key else username   # whose rights the calls use, when known
         self.requests_sent = 0
         self._warn = warn
         self._secrets = [s for s in (api_key, password) if s]
@@ -247,6 +250,10 @@ class ProGetClient:
                 text = 'ProGet redirected to %s (is url the ProGet root URL?)' % location
         elif status == 401 and not self.session.headers.get('X-ApiKey'):
             text = (text or 'authentication required') + ' (give api_key, or username and password)'
+        elif status == 403 and self.edition == 'free' and path.lstrip('/').startswith('api/security'):
+            text = ('ProGet Free (X-ProGet-Edition: Free) has no Security API (%s): manage users, groups, tasks '
+                    'and permissions in ProGet (Administration > Manage Security), or use ProGet Basic or Enterprise'
+                    % (text or 'forbidden'))
         elif status in (401, 403):
             # 403 on the management APIs, 401 on the asset API: for a missing, unknown or
             # unauthorized key alike (docs apikeys/#.md, assets/**).

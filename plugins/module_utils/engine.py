@@ -54,6 +54,8 @@ class Resource:
     prunable = True
     listed = True
     exported = True
+    implicit = ()   # names that exist without being listed (ProGet's virtual users)
+    protected = ()  # built-in objects that are never deleted (nor pruned)
 
     def __init_subclass__(cls, **kwargs):
         super(Resource, cls).__init_subclass__(**kwargs)
@@ -106,6 +108,14 @@ class Resource:
 
     def ident_of(self, obj):
         return obj.get(self.identity_api)
+
+    def ident_from(self, params):
+        """The identity an entry (module parameters) names."""
+        return params.get(self.identity)
+
+    def params_of(self, obj):
+        """The entry naming a live object (what prune deletes)."""
+        return {self.identity: self.ident_of(obj)}
 
     def same_ident(self, a, b):
         return a is not None and b is not None and str(a).lower() == str(b).lower()
@@ -187,6 +197,9 @@ class Resource:
         return dict((k, v) for k, v in desired.items() if v is not None)
 
     # -- hooks -------------------------------------------------------------------------------
+    def is_protected(self, ident):
+        return any(self.same_ident(ident, name) for name in self.protected)
+
     def validate(self, params, current):
         """Raise ValidationError for input ProGet would refuse, before any write."""
 
@@ -323,6 +336,8 @@ class Catalog:
         return kind(plural)
 
     def has(self, plural, name):
+        if any(str(name).lower() == n.lower() for n in self.kind(plural).implicit):
+            return True
         if plural not in self.names:
             kind = self.kind(plural)
             self.names[plural] = set(str(kind.ident_of(o)).lower() for o in kind.list(self.client))
@@ -376,13 +391,15 @@ def reconcile(client, resource, params, check_mode=False, current=None, fetched=
     if force_replace is None:
         force_replace = resource.forces_replace(params)
     catalog = catalog if catalog is not None else Catalog(client)
-    ident = params[resource.identity]
+    ident = resource.ident_from(params)
     state = params.get('state') or 'present'
     if not fetched:
         try:
             current = resource.get(client, ident)
         except ProGetError as e:
             raise _on_object(resource, ident, 'read', e)
+    if state == 'absent' and resource.is_protected(ident):
+        raise ValidationError('%s is built into ProGet and is never deleted' % resource.label(ident))
     resource.validate(params, current)
     check_values(resource, params)
 
@@ -523,7 +540,7 @@ def _outcome(resource, action, before, after, changes, params, written=None):
     return dict(
         changed=action != 'none',
         action=action,
-        name=params[resource.identity],
+        name=resource.ident_from(params),
         changes=masked,
         diff=dict(before=resource.diff_view(before, params) if before is not None else {},
                   after=resource.diff_view(after, params, resource.written_secrets(params, changes))

@@ -229,4 +229,4 @@ def check_values(resource, params):
         try:
             _check_value(field, params.get(name), resource.option_name(name))
         except ValidationError as e:
-            raise ValidationError('%s: %s' % (resource.label(params.get(resource.identity)), e))
+            raise ValidationError('%s: %s' % (resource.label(resource.ident_from(params)), e))

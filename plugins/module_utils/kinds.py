@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The registry: every kind the collection manages, in dependency order.
 
-Connectors before the feeds that use them; feeds before the keys and asset files that name them.
+Connectors before the feeds that use them; feeds before the permissions, keys and asset files that
+name them; users before the groups that hold them, both before permissions.
 proget_state applies writes in this order and deletions in the reverse one. Everything that lists
 the kinds (proget_state and its export, the schema, the proget_config role, the docs) derives from
 this tuple or is checked against it by tests/unit/test_kinds.py: adding a kind is one line here.
@@ -18,9 +19,12 @@ from ansible_collections.cac.proget.plugins.module_utils.assets import AssetKind
 from ansible_collections.cac.proget.plugins.module_utils.connectors import ConnectorResource
 from ansible_collections.cac.proget.plugins.module_utils.feeds import FeedResource
 from ansible_collections.cac.proget.plugins.module_utils.licenses import LicenseResource
+from ansible_collections.cac.proget.plugins.module_utils.security import (
+    GroupResource, PermissionResource, TaskResource, UserResource)
 from ansible_collections.cac.proget.plugins.module_utils.settings import SettingResource
 
-KINDS = (ConnectorResource, FeedResource, LicenseResource, ApiKeyResource, SettingResource, AssetKind)
+KINDS = (ConnectorResource, FeedResource, UserResource, GroupResource, TaskResource, PermissionResource,
+         LicenseResource, ApiKeyResource, SettingResource, AssetKind)
 
 
 def kinds():

@@ -16,6 +16,7 @@ from ansible_collections.cac.proget.plugins.module_utils.client import ProGetErr
 from ansible_collections.cac.proget.plugins.module_utils.engine import Catalog, ValidationError
 from ansible_collections.cac.proget.plugins.module_utils.kinds import kinds
 from ansible_collections.cac.proget.plugins.module_utils.schema import document_schema, validate_document
+from ansible_collections.cac.proget.plugins.module_utils.security import NOT_MANAGED, SECURITY_KINDS, administrators
 
 
 def prunable():
@@ -90,7 +91,7 @@ class Plan:
             for index, entry in enumerate(self.document.get(plural) or []):
                 if not isinstance(entry, dict):
                     continue
-                ident = entry.get(resource.identity)
+                ident = resource.ident_from(entry)
                 key = str(ident).lower()
                 if key in seen:
                     problems.append('%s[%d].%s: %r is declared twice (also %s[%d])'
@@ -102,8 +103,12 @@ class Plan:
     def build(self):
         """List every kind once, then plan each object; raises StateError before any write."""
         self.validate()
+        # A document that touches security lists all four security kinds: the plan is checked
+        # against the administrators it leaves (check_administrators).
+        touched = [p for p in self.kinds if self.document.get(p) or p in self.prune]
+        security = any(p in SECURITY_KINDS for p in touched)
         for plural, resource in self.kinds.items():
-            if resource.listed and (self.document.get(plural) or plural in self.prune):
+            if resource.listed and (plural in touched or (security and plural in SECURITY_KINDS)):
                 self.current[plural] = resource.list(self.client)
         # What exists once the document is applied: references are checked against it; a kind
         # the document does not name is listed when a reference to it is first checked.
@@ -113,7 +118,7 @@ class Plan:
             existing[plural] = set(str(resource.ident_of(o)).lower() for o in live)
             declared[plural] = set(existing[plural])
             for entry in self.document.get(plural) or []:
-                key = str(entry[resource.identity]).lower()
+                key = str(resource.ident_from(entry)).lower()
                 (declared[plural].discard if entry.get('state', 'present') == 'absent' else declared[plural].add)(key)
         catalog = Catalog(self.client, names=declared, existing=existing)
         problems = []
@@ -122,7 +127,7 @@ class Plan:
                 params = _params(resource, entry)
                 current = None
                 if resource.listed:
-                    ident = params[resource.identity]
+                    ident = resource.ident_from(params)
                     matches = [o for o in self.current.get(plural) or []
                                if resource.same_ident(resource.ident_of(o), ident)]
                     if len(matches) > 1:
@@ -140,18 +145,20 @@ class Plan:
                 self._add(plural, resource, params, current, outcome)
             if plural in self.prune:
                 self._plan_prune(plural, resource, catalog)
+        if security:
+            problems.extend(self.check_administrators())
         if problems:
             raise StateError('the state document cannot be applied:\n  ' + '\n  '.join(problems), problems)
         self.catalog = catalog
         return self
 
     def _plan_prune(self, plural, resource, catalog):
-        declared = set(str(e[resource.identity]).lower() for e in self.document.get(plural) or [])
+        declared = set(str(resource.ident_from(e)).lower() for e in self.document.get(plural) or [])
         for obj in self.current.get(plural, []):
             ident = resource.ident_of(obj)
-            if str(ident).lower() in declared or str(ident).lower() in self.protect:
+            if str(ident).lower() in declared or str(ident).lower() in self.protect or resource.is_protected(ident):
                 continue
-            params = _params(resource, {resource.identity: ident, 'state': 'absent'})
+            params = _params(resource, dict(resource.params_of(obj), state='absent'))
             self._add(plural, resource, params, obj, resource.plan(self.client, params, obj, catalog), pruned=True)
 
     def _add(self, plural, resource, params, current, outcome, pruned=False):
@@ -159,7 +166,45 @@ class Plan:
                                changes=_changed_fields(outcome['diff'])
                                if outcome['action'] in ('update', 'replace') else {},
                                diff=outcome['diff'], params=params, current=current, pruned=pruned,
-                               resource=resource))
+                               resource=resource, after=outcome.get('object')))
+
+    def after(self, plural):
+        """The objects of a listed kind once the plan is applied (as the plan expects them)."""
+        resource = self.kinds[plural]
+        objects = dict((str(resource.ident_of(o)).lower(), o) for o in self.current.get(plural) or [])
+        for step in self.steps:
+            if step['kind'] == plural and step['action'] != 'none':
+                key = str(step['name']).lower()
+                if step['action'] == 'delete':
+                    objects.pop(key, None)
+                else:
+                    objects[key] = step['after'] or {}
+        return list(objects.values())
+
+    def not_managed(self):
+        """What the document's security cannot declare, because ProGet has no API for it: the user
+        directories other than the built-in one, and feed groups (named here by permissions)."""
+        if not any(p in self.current for p in SECURITY_KINDS):
+            return []
+        groups = sorted(set(o.get('feedGroup') for o in self.after('permissions') + (self.current.get('permissions') or [])
+                            if o.get('feedGroup')))
+        return list(NOT_MANAGED) + ["feed group '%s' (named by permissions; it must exist in ProGet)" % g for g in groups]
+
+    def check_administrators(self):
+        """Refuse a plan that leaves ProGet without an administrator, or takes the administer
+        rights of the user whose credentials this run uses (when it connects as a user)."""
+        before = administrators(*(self.current.get(p) or [] for p in SECURITY_KINDS))
+        after = administrators(*(self.after(p) for p in SECURITY_KINDS))
+        problems = []
+        if before and not after:
+            problems.append('security: this plan leaves ProGet without an administrator (today: %s); keep a global '
+                            'permission of a task with Admin_ConfigureProGet (e.g. Administer) for an existing user or '
+                            'a group with members' % ', '.join(sorted(before)))
+        me = (self.client.user or '').lower()
+        if me and me in before and me not in after:
+            problems.append("security: this plan removes the administer rights of user '%s', whose credentials "
+                            'this run uses; apply that change as another administrator' % self.client.user)
+        return problems
 
     # -- reporting ---------------------------------------------------------------------------
     def public(self, step, status=None):
@@ -224,8 +269,14 @@ def export(client):
     for plural, resource in kinds().items():
         if not resource.exported:
             continue
+        try:
+            live = resource.list(client)
+        except ProGetError as e:
+            if plural in SECURITY_KINDS and e.status == 403 and client.edition == 'free':
+                continue   # ProGet Free has no Security API: nothing of it to export
+            raise
         entries = []
-        for obj in sorted(resource.list(client), key=lambda o: str(resource.ident_of(o)).lower()):
+        for obj in sorted(live, key=lambda o: str(resource.ident_of(o)).lower()):
             entry, left_out = resource.export_entry(obj)
             label = '%s[%s]' % (plural, resource.ident_of(obj))
             omitted.extend('%s.%s' % (label, name) for name in left_out)

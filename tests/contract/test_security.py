@@ -630,3 +630,19 @@ def test_reset_and_restart(sim_factory):
     assert [u["name"] for u in requests.get(url + "users/list", headers=h).json()] == ["Admin"]
     assert requests.get(url + "groups/list", headers=h).json() == [{"name": "Administrators", "users": ["Admin"]}]
     assert sorted(t["name"] for t in requests.get(url + "tasks/list", headers=h).json()) == BUILTIN
+
+
+def test_anonymous_administer_is_a_stored_permission_a_lock_down_removes(sec, sim):
+    """A new ProGet grants Anonymous the Administer task (proget-api.md §11.3): a permission the
+    Security API lists and can delete; after that, requests without credentials are refused."""
+    c = sec
+    assert c.get(S + "users/list", key=None).status_code == 403
+    sim.config(anonymous="admin")
+    found = [p for p in ok(c.get(S + "permissions/list")) if p.get("user") == "Anonymous"]
+    assert found == [{"id": found[0]["id"], "user": "Anonymous", "task": "Administer", "deny": False}]
+    assert c.get(S + "users/list", key=None).status_code == 200
+    ok(delete(c, "permissions/delete?permissionId=%d" % found[0]["id"], key=None))
+    assert c.get(S + "users/list", key=None).status_code == 403
+    assert c.get(FEEDS + "list", key=None).json() == []
+    sim.config(anonymous="none")
+    assert not [p for p in ok(c.get(S + "permissions/list")) if p.get("user") == "Anonymous"]

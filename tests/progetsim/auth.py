@@ -26,7 +26,6 @@ import hashlib
 from . import security
 
 # security task attributes (§1.4; the list and its sources: progetsim/security.py ATTRIBUTES)
-ALL_ATTRIBUTES = list(security.ATTRIBUTE_NAMES)
 VIEW_ATTRIBUTES = ["Feeds_ViewFeed", "Feeds_DownloadPackage"]
 # built-in tasks usable as "attributes" shorthand in /__sim/users (their built-in definitions:
 # progetsim/security.py BUILTIN_TASKS)
@@ -154,7 +153,8 @@ class Principal(object):
 
 def anonymous(sim):
     mode = sim.config["anonymous"]
-    attrs = ALL_ATTRIBUTES if mode == "admin" else VIEW_ATTRIBUTES if mode == "view" else []
+    # "admin" is a stored permission (security.sync_anonymous): the Security API can remove it
+    attrs = VIEW_ATTRIBUTES if mode == "view" else []
     return Principal("anonymous", "Anonymous", attrs, rules=security.rules_for(sim.store))
 
 

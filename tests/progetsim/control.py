@@ -1,5 +1,5 @@
 """``{prefix}/__sim/...`` control endpoints (not ProGet's): no auth, never logged or faulted."""
-from . import auth
+from . import auth, security
 from .core import HttpError, bad_request, json_response, text
 from .server import validate_config
 
@@ -22,7 +22,10 @@ def handle(req):
             if not isinstance(changes, dict):
                 raise bad_request("config must be a JSON object")
             with sim.store.lock:
-                sim.config.update(validate_config(changes))
+                changes = validate_config(changes)
+                sim.config.update(changes)
+                if "anonymous" in changes:
+                    security.sync_anonymous(sim.store, changes["anonymous"])
         elif m not in ("GET", "HEAD"):
             raise HttpError(405, "method not allowed")
         return json_response(sim.config)

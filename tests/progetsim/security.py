@@ -72,7 +72,26 @@ def feed_scoped(attributes):
     return all(FEED_SCOPED.get(a.lower(), False) for a in attributes)
 
 
-def seed(store, password_hash):
+def is_anonymous_admin(p):
+    return (same(p.get("user"), ANONYMOUS) and same(p.get("task"), "Administer") and not p.get("deny")
+            and not p.get("feed") and not p.get("feedGroup"))
+
+
+def sync_anonymous(store, mode):
+    """The ``anonymous`` switch set to ``admin``: the permission a new ProGet has, "allow
+    Administer globally for user Anonymous" (proget-api.md §11.3: "On-premise defaults grant
+    Anonymous the Administer task"), stored like any other so the Security API can list and delete
+    it (a lock-down). Set to ``view`` or ``none``: that permission is removed."""
+    stored = [p for p in store.all("permission") if is_anonymous_admin(p)]
+    if mode == "admin" and not stored:
+        store.insert("permission", {"user": ANONYMOUS, "group": None, "task": "Administer",
+                                    "feed": None, "feedGroup": None, "deny": False})
+    elif mode != "admin":
+        for p in stored:
+            store.delete("permission", p["_id"])
+
+
+def seed(store, password_hash, anonymous="none"):
     """Built-in directory and security of a new ProGet (once per store: a restart keeps what the
     API changed). docs administration-security/#.md: the built-in directory "initially contains a
     single user with the username "Admin" and password "Admin""; permissions/list.md: "allow
@@ -93,6 +112,7 @@ def seed(store, password_hash):
         store.insert("group", {"name": ADMIN_GROUP, "users": [ADMIN_USER]}, name=ADMIN_GROUP)
         store.insert("permission", {"user": None, "group": ADMIN_GROUP, "task": "Administer",
                                     "feed": None, "feedGroup": None, "deny": False})
+    sync_anonymous(store, anonymous)
     store.insert(SEED_MARKER[0], {"name": SEED_MARKER[1]}, name=SEED_MARKER[1])
 
 

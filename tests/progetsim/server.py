@@ -156,7 +156,7 @@ class Sim(object):
         with self.store.lock:
             wrote = self.store.wrote
             # Admin/Admin, the Administrators group with Administer, the built-in tasks
-            security.seed(self.store, auth.password_hash)
+            security.seed(self.store, auth.password_hash, self.config["anonymous"])
             if self.system_key:
                 h = auth.hash_secret(self.system_key)
                 if self.store.find("apikey", h) is None:
