@@ -225,7 +225,6 @@ class PermissionResource(Resource):
         return entry, []
 
 
-
 SECURITY_KINDS = ('users', 'groups', 'tasks', 'permissions')
 
 

@@ -19,8 +19,17 @@ description:
     C(schemas/proget_state.schema.json) and against ProGet's rules); every problem is reported with
     its path, for example C(feeds[3].retention_rules[0].keep_versions_count), and nothing is written.
   - Then each kind is listed once and only the needed writes are sent, in dependency order
-    (connectors before the feeds that use them, feeds before API keys and assets); deletions run in
-    the reverse order.
+    (connectors before the feeds that use them; users before the groups that hold them; feeds, users,
+    groups and tasks before the permissions that name them; feeds before API keys and assets); deletions
+    run in the reverse order.
+  - A document that declares users, groups, tasks or permissions (or prunes one of them) is checked before
+    any write against the administrators it leaves. A plan that would leave ProGet without an administrator
+    (a global permission, not a restriction, of a task with C(Admin_ConfigureProGet), such as C(Administer), for
+    an existing user or a group with members) is refused. So is a plan that removes the administer rights of the
+    user whose credentials the run uses (O(username) and O(password)).
+  - ProGet Free has no Security API; declaring O(users), O(groups), O(tasks) or O(permissions) there fails with a
+    message that names the edition. The Security API needs a System API key with Full Control, or a user or a
+    personal API key with C(Admin_ConfigureProGet); Feed API keys are refused.
   - In check mode the result is the plan (create, update with the changed fields, delete per
     object) and nothing is written; with C(--diff) each change is shown as a before/after diff.
   - If a write fails, the module stops, names the object and ProGet's message, and reports what was
@@ -42,6 +51,45 @@ options:
   feeds:
     description:
       - Feeds and asset directories; each item takes the options of M(cac.proget.proget_feed).
+    type: list
+    elements: dict
+  users:
+    description:
+      - Users of ProGet's built-in user directory; each item takes the options of M(cac.proget.proget_user),
+        with the field name C(password) (the module calls it C(user_password) because there it would clash
+        with the connection option).
+      - A password is write-only; it is sent on create, and on every run with C(update_password=always).
+      - Group membership is declared on O(groups). The built-in C(Admin) user is never deleted (neither by
+        C(state=absent) nor by O(prune)).
+    type: list
+    elements: dict
+  groups:
+    description:
+      - Groups of the built-in user directory and their members; each item takes the options of
+        M(cac.proget.proget_group) (C(name), C(members), C(members_mode), C(state)).
+      - Members must be users that exist or are declared in O(users). The built-in C(Administrators) group is
+        never deleted.
+    type: list
+    elements: dict
+  tasks:
+    description:
+      - Tasks (named sets of task attributes); each item takes the options of M(cac.proget.proget_task)
+        (C(name), C(description), C(attributes), C(state)).
+      - The attributes are checked against the server's list before any write. Built-in tasks (C(Administer),
+        C(Manage Feed), C(Manage Projects), C(Promote Packages), C(Publish Packages), C(View & Download Packages))
+        are never deleted; their attributes can be declared.
+    type: list
+    elements: dict
+  permissions:
+    description:
+      - Permissions and restrictions; each item takes the options of M(cac.proget.proget_permission), that is one
+        of C(user) and C(group), C(task), at most one of C(feed) and C(feed_group) (neither = every feed and the
+        server), C(deny) (default V(false)) and C(state).
+      - A permission has no name; all of these properties are its identity. It is added or deleted, never
+        changed; to change one, declare the old one with C(state=absent) and the new one.
+      - "In the plan, and in O(prune_protect), a permission is named by its one-line description, for example
+        C(group Developers: Publish Packages on feed internal-nuget) or
+        C(deny user Anonymous: Administer on all feeds and the server)."
     type: list
     elements: dict
   licenses:
@@ -79,17 +127,23 @@ options:
       - Off by default for every kind.
     type: list
     elements: str
-    choices: [connectors, feeds, licenses, api_keys]
+    choices: [connectors, feeds, users, groups, tasks, permissions, licenses, api_keys]
     default: []
   prune_protect:
     description:
       - Names (case-insensitive) never deleted by O(prune).
+      - "A permission is named by its one-line description, as the plan shows it, for example
+        C(group Developers: Publish Packages on feed internal-nuget) or
+        C(deny user Anonymous: Administer on all feeds and the server)."
+      - The built-in C(Admin) user, the C(Administrators) group and the built-in tasks are never pruned, listed here
+        or not.
     type: list
     elements: str
     default: []
 seealso:
   - module: cac.proget.proget_state_info
   - module: cac.proget.proget_feed
+  - module: cac.proget.proget_permission
 '''
 
 EXAMPLES = r'''
@@ -142,7 +196,8 @@ plan:
       description: The kind (document key), for example C(feeds).
       type: str
     name:
-      description: The object's name.
+      description: "The object's name; for a permission, its one-line description
+        (C(group Developers: Publish Packages on feed internal-nuget))."
       type: str
     action:
       description: C(create), C(update), C(replace) (re-created, for API keys), C(delete) or C(none).
@@ -188,6 +243,16 @@ problems:
   returned: when the document is invalid
   type: list
   elements: str
+not_managed:
+  description:
+    - What the security part of the document cannot declare because ProGet's API does not manage it (user
+      directories other than the built-in one, feed groups named by permissions); check those in ProGet's UI.
+  returned: when the document declares (or prunes) users, groups, tasks or permissions
+  type: list
+  elements: str
+  sample:
+    - LDAP/Active Directory and SAML user directories (Administration > Security > User Directories)
+    - "feed group 'internal' (named by permissions; it must exist in ProGet)"
 '''
 
 from ansible.module_utils.basic import missing_required_lib
@@ -228,6 +293,8 @@ def main():
         result['new_secrets'] = plan.secrets
         module.returned_secrets('new_secrets', [secret for by_name in plan.secrets.values()
                                                 for secret in by_name.values()])
+    if plan.not_managed():
+        result['not_managed'] = plan.not_managed()
     if module._diff:
         result['diff'] = plan.diffs()
     module.exit_json(**result)

@@ -19,6 +19,7 @@ from dockerlib import docker, inspect
 ENCRYPTION_KEY = '5eed0a11c0ffee5eed0a11c0ffee5eed'          # planted: must never be printed
 LICENSE_KEY = 'PLANTED-LICENSE-7f3a9c-never-print-me'        # planted
 DB_PASSWORD = 'Planted-DB-Passw0rd-4b1d'                       # planted
+ADMIN_PASSWORD = 'planted-Admin-PW-0815'                         # planted
 ROLE = 'cac.proget.proget_server : '
 
 
@@ -178,15 +179,28 @@ def test_lifecycle(docker_engine, names, play):
     keys = api(port, 'GET', 'api/api-keys/list', key=api_key).json()
     assert [k['type'] for k in keys if k['displayName'] == 'cac.proget bootstrap'] == ['System']
 
-    # the bootstrap key works on its own: lock anonymous out, then use it
-    sim_config(port, anonymous='none')
+    # lock-down asked for on Free: no Security API there, the UI steps stay
+    v = dict(v, proget_server_lock_down=True, proget_server_admin_password=ADMIN_PASSWORD)
+    r = play(role_play(v, key_file), label='lock-down on Free: UI steps')
+    assert 'Remove Anonymous Access' in json.dumps(r.task(ROLE + 'Steps ProGet only allows in its UI')['result'])
+    assert api(port, 'GET', 'api/api-keys/list').status_code == 200   # still open
+
+    # lock-down on Basic (-vvv): Admin's password set, Anonymous's Administer permission removed
+    sim_config(port, edition='basic')
+    r = play(role_play(v, key_file), label='lock-down on Basic (-vvv)', verbosity=3)
+    assert r.task(ROLE + "Remove Anonymous's Administer permission")['changed']
+    assert_no_secret(r, ADMIN_PASSWORD, api_key)
+    assert r.task('report')['result']['proget_server_facts']['anonymous_admin'] is False
     assert api(port, 'GET', 'api/api-keys/list').status_code in (401, 403)
+    assert api(port, 'GET', 'api/security/users/list', key='Admin:' + ADMIN_PASSWORD).status_code == 200
+    assert api(port, 'GET', 'api/security/users/list', key='Admin:Admin').status_code == 403
+    # the bootstrap key works on its own
     assert api(port, 'GET', 'api/api-keys/list', key=api_key).status_code == 200
     r = api(port, 'POST', 'api/management/feeds/create', key=api_key,
             json={'name': 'before-upgrade', 'feedType': 'universal'})
     assert r.status_code in (200, 201), r.text
 
-    # 3. second run: nothing changes (bootstrap authenticates with the kept key)
+    # 3. second run: nothing changes (bootstrap authenticates with the kept key; locked down already)
     r = play(role_play(v, key_file), label='second run (idempotence)')
     assert r.changed == 0, r.describe()
 

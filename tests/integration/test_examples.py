@@ -116,9 +116,13 @@ AFTER = {
     'proget_native_api': lambda sim: sim.api('GET', 'api/management/feeds/get/native-nuget', expect=200),
 }
 
+# modules whose EXAMPLES need a paid edition (ProGet Free has no Security API)
+PAID = set('proget_%s%s' % (kind, info) for kind in ('user', 'group', 'task', 'permission') for info in ('', '_info'))
+
 # variables the EXAMPLES use
 VARS = {'proget_api_key': 'examples-key', 'partner_npm_token': 'examples-token',
         'proget_license_key': 'EXAMPLE-LICENSE-KEY', 'deploy_key_secret': 'examples-deploy-secret',
+        'vault_alice_password': 'examples-alice-password',
         'license_file': os.path.join(tempfile.gettempdir(), 'cac-proget-examples-ACME-EULA.txt')}
 
 
@@ -148,7 +152,7 @@ def point_at(tasks, url):
 @pytest.mark.parametrize('path', MODULES, ids=[os.path.basename(m)[:-3] for m in MODULES])
 def test_examples_run(path, sim_factory, play_runner):
     module = os.path.basename(path)[:-3]
-    sim = sim_factory(system_key=VARS['proget_api_key'])
+    sim = sim_factory(system_key=VARS['proget_api_key'], edition='basic' if module in PAID else 'free')
     if module in SETUP:
         SETUP[module](sim)
     tasks = point_at(PRE_TASKS.get(module, []) + examples_of(path), sim.url)
