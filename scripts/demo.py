@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """make demo: the example GitOps repository applied to two bundled ProGet test servers.
 
-Starts the test server twice (staging on 127.0.0.1:8624, production on :8625, data under
+Starts the test server twice (staging on 127.0.0.1:8624 as ProGet Free, production on :8625 as
+ProGet Basic, with users, groups, tasks and permissions in its document; data under
 .progetsim/demo-*), empties them, runs `playbooks/configure.yml` with the inventory of
 `examples/gitops/` twice, prints both runs, and fails unless the second run reports changed=0
 for both servers. The servers are stopped at the end. Venv: $CAC_ANSIBLE_VENV (.venv/core-2.19).
@@ -22,6 +23,8 @@ from progetsim.testing import SimProcess  # noqa: E402
 
 VENV = os.path.join(ROOT, os.environ.get('CAC_ANSIBLE_VENV', '.venv/core-2.19'))
 SERVERS = {'staging': 8624, 'production': 8625}
+# production is a paid edition: its document declares users, groups, tasks and permissions
+EDITIONS = {'staging': 'free', 'production': 'basic'}
 
 
 API_KEY = 'demo-' + secrets.token_hex(12)
@@ -48,7 +51,7 @@ def main():
     try:
         for name, port in SERVERS.items():
             sim = SimProcess(os.path.join(ROOT, '.progetsim', 'demo-' + name), '--system-key', API_KEY,
-                             '--anonymous', 'none', port=port, python=os.path.join(VENV, 'bin', 'python'))
+                             '--anonymous', 'none', '--edition', EDITIONS[name], port=port, python=os.path.join(VENV, 'bin', 'python'))
             sim.start()
             sim.reset()
             sims.append(sim)
