@@ -67,7 +67,8 @@ def test_multipart_protocol(files):
     def part(i, body=None, **kw):
         params = dict(q, index=i, offset=i * 1024)
         params.update(kw)
-        return c.post(E + "content/big.bin", params=params, data=data[i * 1024:(i + 1) * 1024] if body is None else body)
+        part = data[i * 1024:(i + 1) * 1024] if body is None else body
+        return c.post(E + "content/big.bin", params=params, data=part)
 
     for missing in ("id", "index", "offset", "totalSize", "partSize", "totalParts"):
         params = dict(q, index=0, offset=0)
@@ -145,7 +146,8 @@ def test_metadata_type_is_any_string(files):
 def test_metadata_update_replace_cache_header(files):
     c = files
     c.post(E + "content/m.txt", data=b"x")
-    body = {"userMetadataUpdateMode": "update", "userMetadata": {"a": "1", "b": {"value": "2", "includeInResponseHeader": True}},
+    body = {"userMetadataUpdateMode": "update",
+            "userMetadata": {"a": "1", "b": {"value": "2", "includeInResponseHeader": True}},
             "cacheHeader": {"type": "ttl", "value": "60"}, "type": "text/x-m"}
     assert c.post(E + "metadata/m.txt", json=body).status_code == 200
     m = meta(c, "m.txt")
@@ -154,11 +156,11 @@ def test_metadata_update_replace_cache_header(files):
     r = c.get(E + "content/m.txt")
     assert r.headers["Cache-Control"] == "max-age=60"
     c.post(E + "metadata/m.txt", json={"userMetadataUpdateMode": "update", "userMetadata": {"c": "3"},
-                                        "cacheHeader": {"type": "TTL", "value": 30}})
+                                       "cacheHeader": {"type": "TTL", "value": 30}})
     assert sorted(meta(c, "m.txt")["userMetadata"]) == ["a", "b", "c"]
     assert meta(c, "m.txt")["cacheHeader"]["value"] == 30
     c.post(E + "metadata/m.txt", json={"userMetadataUpdateMode": "replace", "userMetadata": {"z": "9"},
-                                        "cacheHeader": {"type": "Custom", "value": "public, max-age=5"}})
+                                       "cacheHeader": {"type": "Custom", "value": "public, max-age=5"}})
     m = meta(c, "m.txt")
     assert m["userMetadata"] == {"z": "9"} and m["cacheHeader"] == {"type": "Custom", "value": "public, max-age=5"}
     c.post(E + "metadata/m.txt", json={"userMetadataUpdateMode": "update", "cacheHeader": {"type": "NOCACHE"}})

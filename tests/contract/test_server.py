@@ -151,7 +151,10 @@ def test_config_validation(client, sim):
     for bad in ({"anonymous": "everyone"}, {"edition": "pro"}, {"fail_every": -1},
                 {"version": "x"}, {"nope": 1}, {"apikey_create_reply": "xml"},
                 {"full_control_echo": "all"}, {"replication": "broken"}, {"license_delete_by": "name"},
-                {"license_update_hashes": "clear"}, {"feed_variables_name": "vars"}):
+                {"license_update_hashes": "clear"}, {"feed_variables_name": "vars"},
+                {"storage_secrets": "masked"}, {"storage_denied_status": "401"},
+                {"status_allow_omitted": "ignore"}, {"promote_existing": "merge"},
+                {"free_delete_limit": -1}, {"free_delete_window_s": "soon"}):
         r = requests.post(sim.url + "/__sim/config", json=bad)
         assert r.status_code == 400, bad
     cfg = requests.get(sim.url + "/__sim/config").json()
@@ -161,7 +164,9 @@ def test_config_validation(client, sim):
                    "apikey_create_reply": "text", "full_control_echo": "as-sent",
                    "replication": "none", "license_delete_by": "code",
                    "license_update_hashes": "keep", "feed_variables_name": "variables",
-                   "security_delete_verb": "DELETE", "group_add_existing": "refuse", "builtin_tasks": "editable"}
+                   "security_delete_verb": "DELETE", "group_add_existing": "refuse", "builtin_tasks": "editable",
+                   "storage_secrets": "hidden", "storage_denied_status": "500", "status_allow_omitted": "keep",
+                   "promote_existing": "refuse", "free_delete_limit": 10, "free_delete_window_s": 3600}
     r = requests.post(sim.url + "/__sim/config", json={"feed_variables_name": "VARIABLEDICTIONARY"})
     assert r.json()["feed_variables_name"] == "variableDictionary"
 

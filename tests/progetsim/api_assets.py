@@ -12,7 +12,6 @@ assets/files/*.md, folders/*.md, metadata/*.md) says "A 401 response indicates a
 or unauthorized API Key" and none gives 403. A feed that is not an asset directory (or does not
 exist) gives 404 with a text body.
 """
-import io
 import mimetypes
 import os
 import tarfile

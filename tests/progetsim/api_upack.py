@@ -122,5 +122,3 @@ ROUTES = [
     (("POST",), r"/upack/(?P<feed>[^/]+)/upload(?:/(?P<rest>.*))?", upload),
     (("DELETE",), r"/upack/(?P<feed>[^/]+)/delete/(?P<rest>.+)", delete),
 ]
-
-

@@ -40,6 +40,10 @@ PERMISSION_ATTRIBUTES = {
     "feeds.delete": {"Feeds_DeletePackage", "Feeds_OverwritePackage", "Admin_ManageFeed",
                      "Admin_ConfigureProGet"},
     "feeds.promote": {"Feeds_AcceptPackagePromotions", "Admin_ManageFeed", "Admin_ConfigureProGet"},
+    # Set Package Status (unlist, deprecate, block): the docs' packages/#.md authentication table
+    # names no requirement for it; the attribute named for it is Feeds_UnlistPackage (security
+    # tasks/list.md, in the built-in "Manage Feed" task). Our reading.
+    "feeds.unlist": {"Feeds_UnlistPackage", "Admin_ManageFeed", "Admin_ConfigureProGet"},
     "feeds.manage": {"Admin_ManageFeed", "Admin_ConfigureProGet"},
     "connectors": {"Admin_ConfigureProGet", "Admin_ManageConnectors"},
     "licenses": {"Licenses_Manage", "Admin_ConfigureProGet"},
@@ -50,7 +54,7 @@ PERMISSION_ATTRIBUTES = {
 # permission -> system API granting it (full-control grants everything)
 PERMISSION_SYSTEM_API = {
     "feeds.view": "feeds", "feeds.download": "feeds", "feeds.add": "feeds", "feeds.delete": "feeds",
-    "feeds.promote": "feeds", "feeds.manage": "feeds", "connectors": "feeds",
+    "feeds.promote": "feeds", "feeds.unlist": "feeds", "feeds.manage": "feeds", "connectors": "feeds",
     "sca": "sca", "sbom-upload": "sbom-upload",
 }
 # pgutil ApiKeys/Create/SystemCommand.cs sends these three for "full-control", so a key that has
@@ -60,6 +64,9 @@ FULL_CONTROL_APIS = {"feeds", "sca", "sbom-upload"}
 PERMISSION_FEED_KEY = {
     "feeds.view": "view", "feeds.download": "view", "feeds.add": "add",
     "feeds.promote": "promote", "feeds.delete": "delete",
+    # Set Package Status with a Feed key: no source says which of the four permissions; the one
+    # that already changes what a feed holds, Overwrite/Delete (our reading).
+    "feeds.unlist": "delete",
 }
 
 

@@ -101,6 +101,20 @@ def adopt_file(sim, path):
     return blob, size, hs
 
 
+def copy_blob(sim, blob):
+    """A new blob with the same content (a promoted package file: the copy outlives the source)."""
+    new = uuid.uuid4().hex
+    tmp = new_temp(sim)
+    try:
+        shutil.copyfile(blob_path(sim, blob), tmp)
+        os.replace(tmp, blob_path(sim, new))
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return new
+
+
 def remove_blob(sim, blob):
     if blob:
         p = blob_path(sim, blob)

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from . import auth, security
-from .core import BodyReader, HttpError, Request, Router, json_response, text, to_response
+from .core import BodyReader, HttpError, Request, Router, text, to_response
 from .store import Store
 
 DEFAULT_CONFIG = {
@@ -40,6 +40,15 @@ DEFAULT_CONFIG = {
     "security_delete_verb": "DELETE",
     "group_add_existing": "refuse",
     "builtin_tasks": "editable",
+    "storage_secrets": "hidden",
+    "storage_denied_status": "500",
+    "status_allow_omitted": "keep",
+    "promote_existing": "refuse",
+    # ProGet Free: at most this many package deletes through /api/packages/{feed}/delete in any
+    # window of free_delete_window_s seconds (docs administration/license.md "limited to
+    # 10/deletes per hour when using the API"); 0 = no limit. Tests shorten the window.
+    "free_delete_limit": 10,
+    "free_delete_window_s": 3600,
 }
 # enumerated options: name -> allowed values (the first is the default reading)
 CHOICES = {
@@ -76,6 +85,21 @@ CHOICES = {
     # docs administration-security/creating-tasks.md: "You can change ProGet's built-in tasks";
     # "protected" refuses to change or delete them (no source says so).
     "builtin_tasks": ("editable", "protected"),
+    # GET /api/storage?feed=: whether SecretAccessKey (s3) and ConnectionString (azure) come back.
+    # docs feeds/storage-get.md and pgutil FeedStorageConfiguration.cs are silent; "hidden" omits
+    # them (proget-api.md 14.13: write-only), "shown" returns them as stored.
+    "storage_secrets": ("hidden", "shown"),
+    # /api/storage without the permission: docs feeds/storage-get.md, storage-update.md,
+    # storage-list.md (2026-01) "A 500 response indicates a missing, unknown, or unauthorized API
+    # Key"; "403" follows the rest of the API (docs packages/#.md).
+    "storage_denied_status": ("500", "403"),
+    # POST /api/packages/{feed}/status without "allow": PackageStatus.cs Allow is a bool? whose
+    # null means "not set" and pgutil (WhenWritingNull) omits it, so a C# server cannot tell an
+    # omitted member from null. "keep": omitted keeps, null clears; "clear": omitted = null.
+    "status_allow_omitted": ("keep", "clear"),
+    # Promoting a version the target feed already has: undocumented. "refuse" answers 400,
+    # "replace" copies over the target's files and records the promotion.
+    "promote_existing": ("refuse", "replace"),
 }
 SECRET_QUERY_NAMES = {"key", "api_key", "password", "value"}
 
@@ -104,6 +128,8 @@ def validate_config(changes):
             if not isinstance(v, bool):
                 raise HttpError(400, "unlicensed must be a boolean")
         else:
+            if isinstance(v, str) and v.strip().isdigit():   # --config NAME=VALUE gives strings
+                v = int(v)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0:
                 raise HttpError(400, "%s must be a non-negative integer" % k)
         out[k] = v
@@ -226,8 +252,8 @@ class Sim(object):
             except HttpError as ex:
                 return text(ex.text, ex.status)
 
-        entry = {"ts": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
-                       .replace("+00:00", "Z"),
+        now = datetime.datetime.now(datetime.timezone.utc)
+        entry = {"ts": now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
                  "method": method, "path": url.path, "query": scrub_query(url.query),
                  "status": 0, "bytes": 0, "ms": 0, "write": False, "principal": None}
         if self.log_bodies:
@@ -310,7 +336,7 @@ class Sim(object):
             if not os.path.exists(self.log_path):
                 return []
             with open(self.log_path, encoding="utf-8") as f:
-                return [json.loads(l) for l in f if l.strip()]
+                return [json.loads(line) for line in f if line.strip()]
 
     def clear_log(self):
         with self.log_lock:

@@ -160,7 +160,7 @@ class SimProcess(object):
 
     def add_user(self, name, password, attributes=()):
         return self._control("POST", "/users", {"name": name, "password": password,
-                                                 "attributes": list(attributes)})
+                                                "attributes": list(attributes)})
 
 
 def start_sim(data_dir=None, *args, **kw):
