@@ -193,6 +193,14 @@ class ApiKeyResource(Resource):
         desired = dict((k, v) for k, v in desired.items() if v is not None)
         return self.create_payload(params, desired)
 
+    def export_entry(self, obj):
+        # ProGet spells the choices in PascalCase (System, None); the options take them lower-case
+        entry, left_out = super(ApiKeyResource, self).export_entry(obj)
+        for name in ('type', 'logging'):
+            if isinstance(entry.get(name), str):
+                entry[name] = entry[name].lower()
+        return entry, left_out
+
     def diff_view(self, obj, params, written_secrets=()):
         # The id shows a re-creation in the diff (it changes; null = not created yet).
         out = super(ApiKeyResource, self).diff_view(obj, params, written_secrets)

@@ -95,6 +95,17 @@ class GroupResource(Resource):
     protected = (ADMIN_GROUP,)
     extra_options = dict(members_mode=dict(type='str', default='replace', choices=['replace', 'add', 'remove']))
 
+    def validate(self, params, current):
+        # The virtual users exist for permissions only (UserResource.implicit): no group holds them.
+        if params.get('state') == 'absent' or params.get('members_mode') == 'remove':
+            return
+        virtual = [m for m in params.get('members') or [] if any(_same(m, v) for v in VIRTUAL_USERS)]
+        if virtual:
+            raise ValidationError("group '%s': members: %s %s ProGet's virtual principals (%s), which no group can "
+                                  'hold; give them a permission instead (cac.proget.proget_permission)' % (
+                                      params['name'], ', '.join("'%s'" % m for m in virtual),
+                                      'is one of' if len(virtual) == 1 else 'are', ', '.join(VIRTUAL_USERS)))
+
     def changes(self, params, current, force_write_only=False):
         mode, wanted = params.get('members_mode') or 'replace', params.get('members')
         if wanted is not None and mode != 'replace':
@@ -164,6 +175,9 @@ class PermissionResource(Resource):
         deny=Field(type='bool', sub_default=False),
     )
 
+    def __init__(self):
+        self._tasks = None
+
     def argument_spec(self):
         spec = dict((name, field.argument_spec()) for name, field in self.fields.items())
         spec['task']['required'] = True
@@ -200,6 +214,25 @@ class PermissionResource(Resource):
         if not params.get('task'):
             raise ValidationError("permission '%s': task is required" % ident)
 
+    def preflight(self, client, params, changes, current):
+        """A task can be scoped to a feed or feed group only when all its attributes can (docs
+        administration-security/creating-tasks.md); checked for a task already on the server."""
+        if not (params.get('feed') or params.get('feed_group')):
+            return
+        if self._tasks is None:   # listed once per run
+            self._tasks = TaskResource()
+            self._tasks.listed_tasks = self._tasks.list(client)
+        task = self._tasks.find(self._tasks.listed_tasks, params['task'])
+        if task is None:
+            return   # declared in the same document: ProGet checks it
+        scopable = dict((a['name'].lower(), a.get('feedScoped')) for a in self._tasks.attributes(client).values())
+        fixed = [a for a in task.get('attributes') or [] if not scopable.get(str(a).lower(), True)]
+        if fixed:
+            raise ValidationError("%s: task '%s' cannot be scoped to a feed or feed group: its attributes %s apply "
+                                  'to the whole server; grant it without feed and feed_group, or use a task whose '
+                                  'attributes are all feed-scoped' % (self.label(self.ident_from(params)),
+                                                                      task['name'], ', '.join(fixed)))
+
     def changes(self, params, current, force_write_only=False):
         if current is not None:
             return {}   # every property is identity: a permission found is the one declared
@@ -229,16 +262,25 @@ SECURITY_KINDS = ('users', 'groups', 'tasks', 'permissions')
 
 
 def administrators(users, groups, tasks, permissions):
-    """Lower-case names of the existing users that a global permission (not a restriction) of a task
-    holding Admin_ConfigureProGet reaches, directly or through a group: ProGet's administrators,
-    from the objects as listed (what proget_state checks a plan against)."""
+    """Lower-case names of the existing users that may configure ProGet (a task holding
+    Admin_ConfigureProGet, such as Administer, everywhere), from the objects as listed (what proget_state
+    checks a plan against). Resolved as ProGet does (docs administration-security/#.md, "Specific
+    Algorithm"): of the global permissions and restrictions of such tasks that apply to a user (its
+    own, its groups', Everyone's and Authenticated's), the user's own come before the others and a
+    restriction before a permission; the first decides. Feed-scoped ones never decide a global right."""
     admin_tasks = set(t['name'].lower() for t in tasks
                       if any(_same(a, ADMIN_ATTRIBUTE) for a in t.get('attributes') or []))
     members = dict((g['name'].lower(), set(u.lower() for u in g.get('users') or [])) for g in groups)
-    names = set(u['name'].lower() for u in users)
-    out = set()
+    catch_all = ('everyone', 'authenticated')   # every signed-in user (VIRTUAL_USERS)
+    rules = []   # (principal, is a user, deny)
     for p in permissions:
-        if p.get('deny') or p.get('feed') or p.get('feedGroup') or str(p.get('task')).lower() not in admin_tasks:
+        if p.get('feed') or p.get('feedGroup') or str(p.get('task')).lower() not in admin_tasks:
             continue
-        out |= ({p['user'].lower()} if p.get('user') else members.get(str(p.get('group')).lower(), set())) & names
+        rules.append((str(p.get('user') or p.get('group')).lower(), bool(p.get('user')), bool(p.get('deny'))))
+    out = set()
+    for name in set(u['name'].lower() for u in users):
+        applying = [(0 if is_user and who == name else 1, 0 if deny else 1) for who, is_user, deny in rules
+                    if (is_user and who == name) or who in catch_all or (not is_user and name in members.get(who, ()))]
+        if applying and min(applying)[1] == 1:
+            out.add(name)
     return out

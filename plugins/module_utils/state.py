@@ -145,6 +145,7 @@ class Plan:
                 self._add(plural, resource, params, current, outcome)
             if plural in self.prune:
                 self._plan_prune(plural, resource, catalog)
+        problems.extend(self.check_pruned_references())
         if security:
             problems.extend(self.check_administrators())
         if problems:
@@ -190,6 +191,34 @@ class Plan:
                             if o.get('feedGroup')))
         return list(NOT_MANAGED) + ["feed group '%s' (named by permissions; it must exist in ProGet)" % g for g in groups]
 
+    def check_pruned_references(self):
+        """What prune deletes must not be named by an object the document declares (changed or not):
+        it would be created or kept only to lose that reference when prune deletes it."""
+        pruned = {}
+        for step in self.steps:
+            if step['pruned']:
+                pruned.setdefault(step['kind'], set()).add(str(step['name']).lower())
+        problems = []
+        for step in self.steps if pruned else ():
+            resource, params = step['resource'], step['params']
+            if step['pruned'] or params.get('state') == 'absent' or not any(
+                    f.refers_to in pruned for f in resource.fields.values()):
+                continue
+            declared = resource.changes(params, None)   # every value the entry sets, as sent to ProGet
+            for field in resource.fields.values():
+                value = declared.get(field.api)
+                if field.refers_to not in pruned or value in (None, '', []):
+                    continue
+                gone = [v for v in (value if isinstance(value, list) else [value])
+                        if str(v).lower() in pruned[field.refers_to]]
+                if gone:
+                    them = 'them' if len(gone) > 1 else 'it'
+                    problems.append('%s: %s %s: prune deletes %s (%s does not declare %s); declare %s, or name %s in '
+                                    'prune_protect' % (resource.label(step['name']), field.name,
+                                                       ', '.join("'%s'" % v for v in gone), them, field.refers_to,
+                                                       them, them, them))
+        return problems
+
     def check_administrators(self):
         """Refuse a plan that leaves ProGet without an administrator, or takes the administer
         rights of the user whose credentials this run uses (when it connects as a user)."""
@@ -199,7 +228,8 @@ class Plan:
         if before and not after:
             problems.append('security: this plan leaves ProGet without an administrator (today: %s); keep a global '
                             'permission of a task with Admin_ConfigureProGet (e.g. Administer) for an existing user or '
-                            'a group with members' % ', '.join(sorted(before)))
+                            'a group with members, and no restriction that takes it away'
+                            % ', '.join(sorted(before)))
         me = (self.client.user or '').lower()
         if me and me in before and me not in after:
             problems.append("security: this plan removes the administer rights of user '%s', whose credentials "

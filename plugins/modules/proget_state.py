@@ -24,9 +24,14 @@ description:
     run in the reverse order.
   - A document that declares users, groups, tasks or permissions (or prunes one of them) is checked before
     any write against the administrators it leaves. A plan that would leave ProGet without an administrator
-    (a global permission, not a restriction, of a task with C(Admin_ConfigureProGet), such as C(Administer), for
-    an existing user or a group with members) is refused. So is a plan that removes the administer rights of the
-    user whose credentials the run uses (O(username) and O(password)).
+    (an existing user that may use a task with C(Admin_ConfigureProGet), such as C(Administer), everywhere:
+    through a global permission of its own, of one of its groups, of C(Everyone) or C(Authenticated), and not
+    taken away by a restriction that wins over it as ProGet resolves them) is refused. So is a plan that
+    removes the administer rights of the user whose credentials the run uses (O(username) and O(password)).
+  - A plan whose O(prune) would delete an object that a declared entry still names (a pruned user in a
+    group's C(members) or a permission, a pruned connector on a feed) is refused before any write.
+  - A permission on a feed or feed group with a task that cannot be scoped to a feed (one of its attributes
+    applies to the whole server, e.g. C(Administer)) is refused before any write.
   - ProGet Free has no Security API; declaring O(users), O(groups), O(tasks) or O(permissions) there fails with a
     message that names the edition. The Security API needs a System API key with Full Control, or a user or a
     personal API key with C(Admin_ConfigureProGet); Feed API keys are refused.

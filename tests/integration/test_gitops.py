@@ -21,7 +21,8 @@ PLAYBOOKS = os.path.join(ROOT, 'playbooks')
 @pytest.fixture
 def servers(sim_factory, tmp_path):
     key = 'gitops-' + secrets.token_hex(8)  # one credential for the fleet, as in AWX
-    sims = {'staging': sim_factory(system_key=key), 'production': sim_factory(system_key=key)}
+    # production is ProGet Basic: its document declares users, groups, tasks and permissions
+    sims = {'staging': sim_factory(system_key=key), 'production': sim_factory(system_key=key, edition='basic')}
     inventory = tmp_path / 'inventory'
     shutil.copytree(EXAMPLE, inventory)
     hosts = yaml.safe_load((inventory / 'hosts.yml').read_text())
