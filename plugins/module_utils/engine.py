@@ -200,6 +200,11 @@ class Resource:
     def is_protected(self, ident):
         return any(self.same_ident(ident, name) for name in self.protected)
 
+    def complete(self, client, obj, params):
+        """Add to an object what another request returns (e.g. a feed's storage), when ``params``
+        manage it (``params`` None: everything, for an export)."""
+        return obj
+
     def validate(self, params, current):
         """Raise ValidationError for input ProGet would refuse, before any write."""
 
@@ -236,6 +241,11 @@ class Resource:
     def secret_values(self, entry):
         """The secret values of one entry: masked everywhere (invocation, results, errors)."""
         return [entry.get(name) for name, field in self.fields.items() if field.no_log and entry.get(name)]
+
+    def masked_changes(self, changes):
+        """``changes`` as reported: the values of secret fields replaced by SENT_MARK."""
+        return dict((api, SENT_MARK if getattr(self.by_api.get(api), 'no_log', False) else value)
+                    for api, value in changes.items())
 
     def written_secrets(self, params, changes):
         """Options whose secret value a write sends (shown as CHANGED_MARK in the diff)."""
@@ -398,6 +408,11 @@ def reconcile(client, resource, params, check_mode=False, current=None, fetched=
             current = resource.get(client, ident)
         except ProGetError as e:
             raise _on_object(resource, ident, 'read', e)
+    if current is not None:
+        try:
+            current = resource.complete(client, current, params)
+        except ProGetError as e:
+            raise _on_object(resource, ident, 'read', e)
     if state == 'absent' and resource.is_protected(ident):
         raise ValidationError('%s is built into ProGet and is never deleted' % resource.label(ident))
     resource.validate(params, current)
@@ -533,15 +548,11 @@ def _outcome(resource, action, before, after, changes, params, written=None):
         if field.returned_once and value:
             register(value)  # ansible-core 2.22+: masked in all output, kept in the registered variable
             returned[name] = value
-    masked = {}
-    for api, value in changes.items():
-        field = resource.by_api.get(api)
-        masked[api] = SENT_MARK if field is not None and field.no_log else value
     return dict(
         changed=action != 'none',
         action=action,
         name=resource.ident_from(params),
-        changes=masked,
+        changes=resource.masked_changes(changes),
         diff=dict(before=resource.diff_view(before, params) if before is not None else {},
                   after=resource.diff_view(after, params, resource.written_secrets(params, changes))
                   if after is not None else {}),

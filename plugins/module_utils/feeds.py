@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.cac.proget.plugins.module_utils import storage
 from ansible_collections.cac.proget.plugins.module_utils.api import ManagementApi
 from ansible_collections.cac.proget.plugins.module_utils.engine import Resource
 from ansible_collections.cac.proget.plugins.module_utils.fields import Field, ValidationError, lower, name_set
@@ -91,6 +92,7 @@ class FeedResource(Resource):
         usage_records_enabled=Field(type='bool'),
         deployment_records_enabled=Field(type='bool'),
         use_with_projects=Field(type='bool'),
+        storage=storage.FIELD,
     )
 
     # The docs' feed JSON says ``variables``; pgutil's ProGetFeed.cs says ``VariableDictionary``
@@ -105,6 +107,82 @@ class FeedResource(Resource):
         if payload.get('variables') is not None:
             payload = dict(payload, **{VARIABLES_ALT: payload['variables']})
         return payload
+
+    # -- storage: /api/storage?feed= (module_utils/storage.py), read only when managed ------------
+    def complete(self, client, obj, params):
+        if obj is not None and 'storage' not in obj and (params is None or params.get('storage') is not None):
+            obj = dict(obj, storage=storage.read(client, obj['name']))
+        return obj
+
+    def changes(self, params, current, force_write_only=False):
+        wanted = params.get('storage')
+        out = super(FeedResource, self).changes(dict(params, storage=None), current, force_write_only)
+        if wanted is not None:
+            config = storage.change(wanted, (current or {}).get('storage'),
+                                    current is None or wanted.get('update_secrets') == 'always')
+            if config is not None:
+                out['storage'] = config
+        return out
+
+    def preflight(self, client, params, changes, current):
+        if changes.get('storage'):
+            storage.check(client, params['name'], changes['storage'])
+
+    def create(self, client, payload):
+        payload = dict(payload)
+        config = payload.pop('storage', None)
+        created = super(FeedResource, self).create(client, payload)
+        if config is not None:
+            created = dict(created or payload, storage=storage.write(client, payload['name'], config))
+        return created
+
+    def update(self, client, ident, payload, current):
+        payload = dict(payload)
+        config = payload.pop('storage', None)
+        updated = super(FeedResource, self).update(client, ident, payload, current) if payload else current
+        if config is not None:
+            updated = dict(updated or current, storage=storage.write(client, current['name'], config))
+        return updated
+
+    def expected_after(self, current, desired):
+        after = super(FeedResource, self).expected_after(current, desired)
+        if after.get('storage') is not None:
+            after['storage'] = storage.shown(after['storage'])
+        return after
+
+    def diff_view(self, obj, params, written_secrets=()):
+        out = super(FeedResource, self).diff_view(obj, params, written_secrets)
+        if 'storage' in out:
+            out['storage'] = storage.diff_view((obj or {}).get('storage'), params.get('storage'),
+                                               'storage' in written_secrets)
+        return out
+
+    def written_secrets(self, params, changes):
+        written = super(FeedResource, self).written_secrets(params, changes)
+        return written + ['storage'] if changes.get('storage') and storage.secrets_of(params.get('storage')) else written
+
+    def secret_values(self, entry):
+        return super(FeedResource, self).secret_values(entry) + storage.secrets_of(entry.get('storage'))
+
+    def masked_changes(self, changes):
+        out = super(FeedResource, self).masked_changes(changes)
+        if out.get('storage'):
+            out['storage'] = storage.masked(out['storage'])
+        return out
+
+    def public(self, obj, params=None):
+        out = super(FeedResource, self).public(obj, params)
+        if out and out.get('packageStore'):   # the persisted XML holds the store's secrets (docs feeds/#.md)
+            out['packageStore'] = storage.scrub_xml(out['packageStore'])
+        return out
+
+    def export_entry(self, obj):
+        entry, left_out = super(FeedResource, self).export_entry(obj)
+        if entry.get('storage'):
+            kind = entry['storage'].get('type')
+            left_out = left_out + ['storage.properties.%s' % n for n in storage.SECRET_PROPERTIES
+                                   if (kind, n) in (('s3', 'SecretAccessKey'), ('azure', 'ConnectionString'))]
+        return entry, left_out
 
     def validate(self, params, current):
         name = params['name']

@@ -80,7 +80,7 @@ class Field:
 
     name = None   # the option name, bound by bind_fields()
 
-    def __init__(self, api=None, type='str', elements=None, choices=None, no_log=False,
+    def __init__(self, api=None, type='str', elements=None, choices=None, no_log=None,
                  write_only=False, normalize=None, suboptions=None, required_on_create=False,
                  sub_default=None, description=None, nullable=False, minimum=None, maximum=None,
                  compare_if_shown=False, returned_once=False, clear_as=None, refers_to=None):
@@ -176,8 +176,8 @@ class Field:
             spec['elements'] = self.elements
         if self.choices:
             spec['choices'] = list(self.choices)
-        if self.no_log:
-            spec['no_log'] = True
+        if self.no_log is not None:   # False: says a name like update_secrets holds no secret
+            spec['no_log'] = self.no_log
         if self.sub_default is not None:
             spec['default'] = self.sub_default
         if self.suboptions:

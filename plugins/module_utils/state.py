@@ -307,6 +307,7 @@ def export(client):
             raise
         entries = []
         for obj in sorted(live, key=lambda o: str(resource.ident_of(o)).lower()):
+            obj = resource.complete(client, obj, None)
             entry, left_out = resource.export_entry(obj)
             label = '%s[%s]' % (plural, resource.ident_of(obj))
             omitted.extend('%s.%s' % (label, name) for name in left_out)

@@ -174,6 +174,37 @@ options:
   use_with_projects:
     description: Show the feed's packages in SCA projects.
     type: bool
+  storage:
+    description:
+      - Where the feed keeps its packages, through ProGet's feed storage API (C(/api/storage?feed=), ProGet 2024 and
+        later). Read (one more request) only when this option is given.
+      - Compared with what ProGet returns - the type and each declared property; properties that are not declared
+        keep their current value. A difference writes the whole configuration again.
+      - Cloud storage (S3, Azure) needs a paid edition.
+    type: dict
+    suboptions:
+      type:
+        description:
+          - The storage type id ProGet lists at C(GET /api/storage), for example V(disk), V(s3) or V(azure).
+        type: str
+      properties:
+        description:
+          - The type's properties by ProGet's (PascalCase) names, for example C(StoragePath) for disk; C(BucketName),
+            C(RegionEndpoint), C(AccessKey), C(SecretAccessKey), C(TargetPath), C(MakePublic) for s3;
+            C(ConnectionString), C(ContainerName), C(TargetPath) for azure. Checked against the type's list
+            (names, required ones, booleans) before any write.
+          - C(SecretAccessKey) and C(ConnectionString) are secrets - write-only, never shown in results, diffs,
+            errors or exports (C(<write-only>) / C(<changed>) in a diff). They are sent when the storage is
+            written - a new feed, another type, a changed property - and on every run with
+            O(storage.update_secrets=always). Take them from a vault.
+        type: dict
+      update_secrets:
+        description:
+          - V(on_create) (the default) sends the secret properties only when the storage is written for another
+            reason; V(always) writes the storage on every run (reported as changed) so that a rotated secret
+            reaches ProGet.
+        type: str
+        choices: [on_create, always]
 seealso:
   - module: cac.proget.proget_feed_info
   - module: cac.proget.proget_connector
@@ -210,6 +241,31 @@ EXAMPLES = r'''
       cac.proget.proget_feed:
         name: installers
         type: asset
+
+- name: Keep a feed's packages in Amazon S3 (the secret access key from a vault; never shown)
+  cac.proget.proget_feed:
+    url: https://proget.example.com
+    api_key: "{{ proget_api_key }}"
+    name: releases
+    type: universal
+    storage:
+      type: s3
+      properties:
+        BucketName: corp-proget-releases
+        RegionEndpoint: eu-central-1
+        AccessKey: AKIAEXAMPLE
+        SecretAccessKey: "{{ vault_s3_secret_access_key }}"
+        TargetPath: releases/
+
+- name: Or on a disk path of its own
+  cac.proget.proget_feed:
+    url: https://proget.example.com
+    api_key: "{{ proget_api_key }}"
+    name: npm-internal
+    storage:
+      type: disk
+      properties:
+        StoragePath: /var/proget/packages/npm-internal
 
 - name: Disable a feed without touching anything else
   cac.proget.proget_feed:

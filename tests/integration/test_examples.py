@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from harness import ROOT
-from progetsim.packagefiles import nupkg, sdist, upack, wheel
+from progetsim.packagefiles import deb, nupkg, sdist, upack, wheel
 
 MODULES = sorted(glob.glob(os.path.join(ROOT, 'plugins', 'modules', 'proget_*.py'))
                  + glob.glob(os.path.join(ROOT, 'plugins', 'lookup', 'proget_*.py')))
@@ -50,6 +50,27 @@ def _packages(sim):
         sim.api('PUT', 'api/packages/internal-pypi/upload/' + name, data=data, expect=200)
 
 
+DIST = os.path.join(tempfile.gettempdir(), 'cac-proget-examples-dist')
+
+
+def _release_feeds(sim):
+    """proget_package / proget_package_promotion: the feeds their EXAMPLES name, corp/app 1.3.0 and
+    1.4.0 already published, and the package files of the EXAMPLES in DIST (copied next to the play)."""
+    for name, kind in (('internal-universal', 'universal'), ('pypi-internal', 'pypi'),
+                       ('debian-internal', 'debian'), ('unapproved-universal', 'universal'),
+                       ('approved-universal', 'universal')):
+        _feed(sim, name, kind)
+    for feed, version in (('internal-universal', '1.3.0'), ('unapproved-universal', '1.4.0')):
+        sim.api('PUT', 'api/packages/%s/upload' % feed, data=upack('app', version, 'corp'), expect=200)
+    os.makedirs(DIST, exist_ok=True)
+    files = dict([wheel('acme', '1.4.0'), sdist('acme', '1.4.0')])
+    files['corp-app-1.4.0.upack'] = upack('app', '1.4.0', 'corp')
+    files['acme-tool_1.4.0_amd64.deb'] = deb('acme-tool', '1.4.0')[1]
+    for name, data in files.items():
+        with open(os.path.join(DIST, name), 'wb') as handle:
+            handle.write(data)
+
+
 def _api_key(sim, name):
     sim.api('POST', 'api/api-keys/create', expect=200,
             json={'type': 'System', 'systemApis': ['feeds'], 'displayName': name, 'logging': 'None'})
@@ -66,6 +87,7 @@ def _license_file(sim):
 
 # module name -> tasks run before its EXAMPLES (local files the examples read)
 PRE_TASKS = {
+    'proget_package': [{'ansible.builtin.copy': {'src': DIST + '/', 'dest': '{{ playbook_dir }}/dist/'}}],
     'proget_asset': [
         {'ansible.builtin.file': {'path': '{{ playbook_dir }}/files/docs/guide', 'state': 'directory'}},
         {'ansible.builtin.copy': {'dest': '{{ playbook_dir }}/files/app-1.2.0.tar.gz', 'content': 'app'}},
@@ -77,6 +99,8 @@ PRE_TASKS = {
 
 # module name -> function(sim) that creates what its EXAMPLES expect
 SETUP = {
+    'proget_package': _release_feeds,
+    'proget_package_promotion': _release_feeds,
     'proget_asset': lambda sim: _feed(sim, 'installers', 'asset'),
     'proget_asset_info': _packages,
     'proget_download': _packages,
@@ -118,11 +142,12 @@ AFTER = {
 
 # modules whose EXAMPLES need a paid edition (ProGet Free has no Security API)
 PAID = set('proget_%s%s' % (kind, info) for kind in ('user', 'group', 'task', 'permission') for info in ('', '_info'))
+PAID |= {'proget_feed', 'proget_package', 'proget_package_promotion'}   # S3 storage, promotion
 
 # variables the EXAMPLES use
 VARS = {'proget_api_key': 'examples-key', 'partner_npm_token': 'examples-token',
         'proget_license_key': 'EXAMPLE-LICENSE-KEY', 'deploy_key_secret': 'examples-deploy-secret',
-        'vault_alice_password': 'examples-alice-password',
+        'vault_alice_password': 'examples-alice-password', 'vault_s3_secret_access_key': 'examples-s3-secret',
         'license_file': os.path.join(tempfile.gettempdir(), 'cac-proget-examples-ACME-EULA.txt')}
 
 
