@@ -12,7 +12,7 @@ module: proget_package
 short_description: Publish, delete and set the status of one package version in a ProGet feed
 version_added: 0.2.0
 description:
-  - A release pipeline step, idempotent: publishes a local package file to a feed through ProGet's Packages API
+  - A release pipeline step, idempotent. It publishes a local package file to a feed through ProGet's Packages API
     (C(PUT /api/packages/<feed>/upload)), deletes one version, and sets a version's status (listed, deprecated,
     downloads blocked or allowed).
   - The package's group, name, version (and for PyPI and Debian packages its qualifier) are read from the file
@@ -21,7 +21,7 @@ description:
   - Nothing is uploaded when the feed already has that version with the same SHA-256. When it has the version
     with other content the module fails, unless O(force=true).
   - In check mode the module reads the feed and says whether it would upload, delete or change the status.
-  - Feed types with package files read here are universal, NuGet, npm, PyPI (wheel and sdist: one file each,
+  - Feed types with package files read here are universal, NuGet, npm, PyPI (wheel and sdist, one file each,
     told apart by their qualifier C(file=<file name>)) and Debian (O(distribution), O(component)). Other feed
     types can still be given O(name) and O(version) to delete a version or set its status. Asset files are
     managed with M(cac.proget.proget_asset).

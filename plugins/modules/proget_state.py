@@ -24,7 +24,7 @@ description:
     run in the reverse order.
   - A document that declares users, groups, tasks or permissions (or prunes one of them) is checked before
     any write against the administrators it leaves. A plan that would leave ProGet without an administrator
-    (an existing user that may use a task with C(Admin_ConfigureProGet), such as C(Administer), everywhere:
+    (an existing user that may use a task with C(Admin_ConfigureProGet), such as C(Administer), everywhere,
     through a global permission of its own, of one of its groups, of C(Everyone) or C(Authenticated), and not
     taken away by a restriction that wins over it as ProGet resolves them) is refused. So is a plan that
     removes the administer rights of the user whose credentials the run uses (O(username) and O(password)).
