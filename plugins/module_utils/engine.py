@@ -35,10 +35,15 @@ class Resource:
     the policies ``replace_on_change`` (ProGet cannot update it: any difference re-creates it),
     ``prunable``, ``listed`` (proget_state lists it), ``exported`` (proget_state_info exports it).
 
+    More declarations: ``protected`` (built-in names never deleted nor pruned), ``implicit``
+    (names that exist without being listed, e.g. ProGet's virtual users).
+
     Hooks (override where a kind needs them): ``validate``, ``preflight``, ``before_delete``,
-    ``warnings``, ``from_server``/``to_server``, ``find``, ``create_payload``/``update_payload``,
-    ``forces_write_only``/``forces_replace``, ``secret_values``, ``public``, ``export_entry``.
-    Everything else is derived from the declarations.
+    ``warnings``, ``from_server``/``to_server``, ``complete`` (what another request adds to an
+    object), ``find``, ``ident_from``/``ident_of``/``params_of`` (an identity made of several
+    properties), ``create_payload``/``update_payload``, ``forces_write_only``/``forces_replace``,
+    ``secret_values``, ``masked_changes``, ``public``, ``export_entry``. Everything else is derived
+    from the declarations.
     """
 
     name = None
