@@ -11,6 +11,7 @@ import re
 
 from ansible_collections.cac.proget.plugins.module_utils import storage
 from ansible_collections.cac.proget.plugins.module_utils.api import ManagementApi
+from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
 from ansible_collections.cac.proget.plugins.module_utils.engine import Resource
 from ansible_collections.cac.proget.plugins.module_utils.fields import Field, ValidationError, lower, name_set
 
@@ -44,6 +45,27 @@ def validate_name(kind, name, option='name'):
     if not name or not NAME_RE.match(name):
         raise ValidationError("%s %r: %s must be non-empty and use only letters, digits, '.', '_', '~' and '-' "
                               '(ProGet refuses names that need URL escaping)' % (kind, name, option))
+
+
+def _write_storage(client, feed, config):
+    """POST a feed's storage. After an uncertain failure (a 5xx, a lost connection) look at the
+    storage itself before anything else: the engine's re-read (the Feeds API) does not show it, so
+    it would send the storage again without knowing (up to three times for a storage page's 500,
+    which docs feeds/storage-*.md also give for a key without the permission). Written as wanted:
+    done; otherwise ProGet's error, as certain (not sent again; a new run converges)."""
+    try:
+        return storage.write(client, feed, config)
+    except ProGetError as e:
+        if not e.uncertain:
+            raise
+        try:
+            now = storage.read(client, feed)
+        except ProGetError:
+            now = None
+        if now is not None and storage.change(dict(type=config['id'], properties=config['properties']),
+                                              now, False) is None:
+            return now
+        raise ProGetError(str(e), status=e.status, method=e.method, path=e.path, body=e.body, uncertain=False)
 
 
 RETENTION_RULE = dict(
@@ -133,7 +155,7 @@ class FeedResource(Resource):
         config = payload.pop('storage', None)
         created = super(FeedResource, self).create(client, payload)
         if config is not None:
-            created = dict(created or payload, storage=storage.write(client, payload['name'], config))
+            created = dict(created or payload, storage=_write_storage(client, payload['name'], config))
         return created
 
     def update(self, client, ident, payload, current):
@@ -141,7 +163,7 @@ class FeedResource(Resource):
         config = payload.pop('storage', None)
         updated = super(FeedResource, self).update(client, ident, payload, current) if payload else current
         if config is not None:
-            updated = dict(updated or current, storage=storage.write(client, current['name'], config))
+            updated = dict(updated or current, storage=_write_storage(client, current['name'], config))
         return updated
 
     def expected_after(self, current, desired):

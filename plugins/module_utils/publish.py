@@ -200,7 +200,7 @@ def _write(client, what, feed, ident, send):
         return send()
     except ProGetError as e:
         text = str(e)
-        if e.status == 429:
+        if e.status == 429 and what == 'delete':
             text += ' (ProGet Free allows 10 package deletes an hour through the API)'
         raise ProGetError("failed to %s package %s in feed '%s': %s" % (what, label(ident), feed, text),
                           status=e.status, method=e.method, path=e.path, body=e.body, uncertain=e.uncertain)
