@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
 from urllib.parse import unquote
 
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError, quote_name
@@ -46,14 +47,34 @@ def label(ident):
     return text + (' (%s)' % ident['qualifier'] if ident.get('qualifier') else '')
 
 
+def _name(text):
+    """Names compare as the package ecosystems do: case-insensitively, and ``-``, ``_`` and ``.``
+    runs alike (PEP 503, which PyPI feeds follow; harmless for the others)."""
+    return re.sub(r'[-_.]+', '-', str(text or '')).lower()
+
+
+def _version(text):
+    """Versions compare as NuGet normalises them (``1.0`` = ``1.0.0`` = ``1.0.0.0``; build metadata
+    aside); other ecosystems' versions are compared as written, but for case."""
+    text = str(text or '').split('+', 1)[0].lower()
+    head, sep, rest = text.partition('-')
+    parts = head.split('.')
+    if 1 < len(parts) <= 4 and all(p.isdigit() for p in parts):
+        parts = [str(int(p)) for p in parts] + ['0'] * (3 - len(parts))
+        if len(parts) == 4 and parts[3] == '0':
+            parts = parts[:3]
+        head = '.'.join(parts)
+    return head + sep + rest
+
+
 def rows(client, feed, ident):
     """The files of one version (one row each) in a feed, as the Packages API lists them."""
     params = dict(name=ident['name'], version=ident['version'])
     if ident.get('group'):
         params['group'] = ident['group']
     found = client.get_json('api/packages/%s/versions' % quote_name(feed), params=params) or []
-    return [r for r in found if _same(r.get('name'), ident['name']) and str(r.get('version')) == str(ident['version'])
-            and _same(r.get('group'), ident.get('group'))]
+    return [r for r in found if _name(r.get('name')) == _name(ident['name'])
+            and _version(r.get('version')) == _version(ident['version']) and _same(r.get('group'), ident.get('group'))]
 
 
 def one(found, ident, feed):
@@ -86,7 +107,8 @@ def identity(client, params):
         raise ValidationError("src '%s' cannot be read: %s" % (params['src'], e))
     for key in ('group', 'name', 'version', 'qualifier'):
         if given[key] and not (_qualifier(given[key]) == _qualifier(meta[key]) if key == 'qualifier'
-                               else (given[key] == meta[key] if key == 'version' else _same(given[key], meta[key]))):
+                               else (_version(given[key]) == _version(meta[key]) if key == 'version'
+                                     else _name(given[key]) == _name(meta[key]))):
             raise ValidationError("%s %r does not match src '%s', which is %s (%s %r)"
                                   % (key, given[key], params['src'], label(meta), key, meta[key]))
     meta['sha256'] = file_hash(params['src'], 'sha256')
@@ -234,6 +256,8 @@ def ensure_promotion(client, params, check_mode):
         return dict(changed=False, action='none', promotions=recorded)
     if not rows(client, source, ident):
         raise ValidationError("package %s is not in feed '%s'" % (label(ident), source))
+    diff = dict(before={}, after=dict(from_feed=source, to_feed=target, group=ident['group'], name=ident['name'],
+                                      version=ident['version'], comments=params.get('comments')))
     if not check_mode:
         body = dict(fromFeed=source, toFeed=target, name=ident['name'], version=ident['version'])
         if ident['group']:
@@ -241,4 +265,5 @@ def ensure_promotion(client, params, check_mode):
         if params.get('comments'):
             body['comments'] = params['comments']
         _write(client, 'promote', source, ident, lambda: client.post_json('api/promotions/promote', body))
-    return dict(changed=True, action='promote', promotions=[] if check_mode else promotions(client, ident, source, target))
+    return dict(changed=True, action='promote', diff=diff,
+                promotions=[] if check_mode else promotions(client, ident, source, target))

@@ -114,6 +114,9 @@ def main():
         outcome = ensure_promotion(module.client, module.params, module.check_mode)
     except (ProGetError, ValidationError) as e:
         module.fail_error(e)
+    diff = outcome.pop('diff', None)
+    if module._diff and diff:
+        outcome['diff'] = diff
     module.exit_json(**outcome)
 
 

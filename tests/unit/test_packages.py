@@ -59,3 +59,14 @@ def test_full_control_and_its_three_apis_are_the_same_key(shown):
     field = ApiKeyResource.fields['system_apis']
     assert field.comparable(['full-control']) == field.comparable(shown) == ['full-control']
     assert field.comparable(['feeds', 'sca']) == ['feeds', 'sca']
+
+
+def test_publish_compares_names_and_versions_as_the_ecosystems_do():
+    from ansible_collections.cac.proget.plugins.module_utils.publish import _name, _version
+    for a, b in (('1.0', '1.0.0'), ('1.0.0.0', '1.0.0'), ('01.2.3', '1.2.3'), ('1.0.0-RC.1', '1.0.0-rc.1'),
+                 ('1.2.3+build.5', '1.2.3')):
+        assert _version(a) == _version(b), (a, b)
+    for a, b in (('1.0.1', '1.0.0'), ('1.0.0.1', '1.0.0'), ('1.0.0-rc.1', '1.0.0'), ('2:1.0-1', '1.0-1')):
+        assert _version(a) != _version(b), (a, b)
+    assert _name('acme_tools') == _name('Acme-Tools') == _name('acme.tools')
+    assert _name('acme-tool') != _name('acme-tools')
