@@ -39,7 +39,11 @@ def feed_type(client, feed):
     info = client.get_json('api/packages/%s' % quote_name(feed), missing_ok=True)
     if not info:
         raise ValidationError("feed '%s' does not exist" % feed)
-    return str(info.get('feedType') or '').lower()
+    kind = str(info.get('feedType') or '').lower()
+    if kind == 'asset':
+        raise ValidationError("feed '%s' is an asset directory: its files have no versions or status; manage them "
+                              'with cac.proget.proget_asset' % feed)
+    return kind
 
 
 def label(ident):
