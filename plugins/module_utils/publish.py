@@ -38,7 +38,8 @@ def feed_type(client, feed):
     """The feed's type (BasicFeedInfo of ``GET /api/packages/{feed}``); ValidationError if missing."""
     info = client.get_json('api/packages/%s' % quote_name(feed), missing_ok=True)
     if not info:
-        raise ValidationError("feed '%s' does not exist" % feed)
+        raise ValidationError("feed '%s' does not exist, or is not a package feed (an asset directory's files are "
+                              'managed with cac.proget.proget_asset)' % feed)
     kind = str(info.get('feedType') or '').lower()
     if kind == 'asset':
         raise ValidationError("feed '%s' is an asset directory: its files have no versions or status; manage them "
