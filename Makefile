@@ -27,7 +27,11 @@
 #   make smoke-2.20    test_examples.py, test_state.py, then reliability/test_secrets.py, on one core
 #   make secrets-2.19  tests/reliability/test_secrets.py alone, on one core
 #   make reliability   tests/reliability on 2.22 (RELIABILITY_CORE; faults, bad input, concurrency,
-#                      check mode, TLS) except test_secrets.py, which every integration-X/smoke-X runs
+#                      check mode, TLS, a faulty proxy, killed runs, a restarted server, fuzzed documents
+#                      through ansible-playbook) except test_secrets.py, which every integration-X/smoke-X runs
+#   make fuzz-long     the property-based tests (tests/unit/test_properties.py, hypothesis) with a random seed
+#                      and FUZZ_SCALE times the examples of make unit (default 20: ~46,000 cases, ~10 min),
+#                      then the killed-run test with a random seed (CAC_KILL_SEED)
 #   make sanity        ansible-test sanity on the built tarball, every core: sanity-host (2.16 .. 2.19,
 #                      one after the other) and sanity-chroot (2.20 .. 2.22) in parallel
 #   make sanity-2.21   one core
@@ -36,6 +40,17 @@
 #   make docs-lint     antsibull-docs lint-collection-docs --plugin-docs
 #   make lint          ansible-lint (production profile) + antsibull-changelog lint
 #   make packaging     galaxy tarball contents, install it and run the demo play, EE, AWX files
+#   make awx           pytest tests/awx (tools venv): configure.yml and drift.yml through ansible_runner.run(), as
+#                      AWX runs a job: the credential type injected, the collection from the built tarball, every
+#                      event and artifact searched for the planted secrets
+#   make awx-ee        the same jobs inside an execution environment image that ansible-builder builds here from
+#                      a locally made Debian base image (tests/awx/eeimage.py; Docker; ~30 min the first time,
+#                      then reused while its inputs do not change: ~2 min; not in make test)
+#   make fleet         pytest tests/fleet (core 2.19): N sims in one inventory, configure.yml with forks N, drift
+#                      summary of all (CAC_FLEET_SERVERS=5; `make fleet CAC_FLEET_SERVERS=20`)
+#   make bench         benchmarks/bench_scale.py: fleets, 5,000-object documents, parallel writes and asset syncs
+#                      at 25 ms latency, ratios side by side (~4 min; numbers in benchmarks/README.md)
+#   make bench-smoke   the same at small sizes (~1 min; part of make test: it runs, it does not judge the numbers)
 #   make docker-test   pytest tests/docker: the proget_server role against a real Docker engine
 #                      (root; starts Debian's docker.io daemon if none runs; .venv/docker)
 #   make test          all of the above, suites in parallel (JOBS=4, longest first), summary, fails if
@@ -83,7 +98,8 @@ PYTEST = mkdir -p build/tmp && CAC_ANSIBLE_VENV=$(1) CAC_EXPECT_CORE=$(3) $(1)/b
 PYTEST_CORE = mkdir -p build/tmp && $(call IN,$(1))env CAC_ANSIBLE_VENV=.venv/core-$(1) CAC_EXPECT_CORE=$(1) \
               .venv/core-$(1)/bin/python -m pytest --basetemp=build/tmp/$(2) $(PYTEST_ARGS)
 
-.PHONY: help venv rootfs venv-tools venv-docker $(addprefix venv-core-,$(CORES)) collection unit contract \
+.PHONY: help venv rootfs venv-tools venv-docker $(addprefix venv-core-,$(CORES)) collection unit contract awx fleet \
+        bench bench-smoke fuzz-long \
         contract-real integration $(addprefix integration-,$(CORES)) smoke $(addprefix smoke-,$(CORES)) \
         $(addprefix secrets-,$(CORES)) reliability sanity sanity-host sanity-chroot $(addprefix sanity-,$(CORES)) \
         doc-check $(addprefix doc-check-,$(CORES)) docs docs-lint lint packaging changelog docker-test test demo \
@@ -135,6 +151,13 @@ contract-real: venv-core-$(CORE)
 
 integration: venv collection
 	@scripts/run-suites.sh $(addprefix integration-,$(FULL_CORES))
+
+FUZZ_SCALE ?= 20
+fuzz-long: venv-core-$(CORE) venv-core-$(RELIABILITY_CORE) collection
+	export HYPOTHESIS_PROFILE=long CAC_FUZZ_SCALE=$(FUZZ_SCALE); \
+	  $(call PYTEST_CORE,$(CORE),fuzz-long) -p no:cacheprovider -s tests/unit/test_properties.py
+	export CAC_KILL_SEED=$${CAC_KILL_SEED:-$$RANDOM}; echo "CAC_KILL_SEED=$$CAC_KILL_SEED"; \
+	  $(call PYTEST_CORE,$(RELIABILITY_CORE),fuzz-long-kill) -s tests/reliability/test_interrupted.py
 
 # tests/reliability has a conftest.py of its own: test_secrets.py is a second pytest run
 $(addprefix integration-,$(CORES)): integration-%: venv-core-% collection
@@ -190,6 +213,28 @@ lint: venv-tools collection
 packaging: venv-tools venv-core-2.19 collection
 	$(call PYTEST,.venv/tools,packaging) tests/packaging
 
+# AWX's job runner (ansible-runner, in the tools venv, as in an execution environment) and a fleet of sims
+awx: venv-tools collection
+	$(call PYTEST,.venv/tools,awx) --durations=5 tests/awx
+
+# the same job inside an execution environment built with ansible-builder from a base image made here
+# (tests/awx/eeimage.py; root and Docker: starts Debian's docker.io like docker-test; ~30 min the first
+# time, the image is reused while its inputs do not change). Not part of make test.
+awx-ee: venv-tools collection rootfs
+	tag="$$(.venv/tools/bin/python tests/awx/eeimage.py | tail -1)"; \
+	export CAC_EE_IMAGE="$$tag"; $(call PYTEST,.venv/tools,awx-ee) tests/awx/test_ee.py
+
+CAC_FLEET_SERVERS ?= 5
+export CAC_FLEET_SERVERS
+fleet: venv-core-2.19 collection
+	$(call PYTEST_CORE,2.19,fleet) --durations=5 tests/fleet
+
+bench: venv-core-2.19 collection
+	.venv/core-2.19/bin/python benchmarks/bench_scale.py
+
+bench-smoke: venv-core-2.19 collection
+	.venv/core-2.19/bin/python benchmarks/bench_scale.py --smoke
+
 changelog: venv-tools
 	.venv/tools/bin/antsibull-changelog generate
 
@@ -205,7 +250,7 @@ $(addprefix shell-,$(CHROOT_CORES)): shell-%: venv-core-% collection
 # also builds ansible-test's venvs: the longest when cold), reliability, docker-test, the smokes, ...
 REVERSE = $(if $(1),$(call REVERSE,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 SUITES := $(addprefix integration-,$(call REVERSE,$(FULL_CORES))) sanity-host sanity-chroot reliability docker-test \
-          $(addprefix smoke-,$(SMOKE_CORES)) packaging doc-check docs lint docs-lint contract unit
+          $(addprefix smoke-,$(SMOKE_CORES)) packaging awx fleet bench-smoke doc-check docs lint docs-lint contract unit
 test: venv venv-docker venv-tools collection
 	@scripts/run-suites.sh $(SUITES)
 

@@ -66,13 +66,19 @@ options:
   timeout:
     description:
       - Seconds to wait for each HTTP request.
+      - Also how long a read is retried at most (a ProGet being restarted, a proxy answering 502/503/504, a rate
+        limit); raise it for a ProGet that takes longer to start.
       - If not set, the value of the E(PROGET_TIMEOUT) environment variable is used.
     type: int
     default: 30
 notes:
   - Options given in O(api_key) and O(password) are never logged or shown in results and errors.
-  - Read requests are retried with exponential backoff on connection errors and HTTP 5xx; writes are
-    never retried blindly (after an uncertain write the object is read back first).
+  - Read requests are retried with exponential backoff on connection errors, answers cut off, HTTP 429 and 5xx
+    (at least three times, then as long as the waiting stays within O(timeout)), honouring C(Retry-After); writes
+    are never retried blindly (after an uncertain write the object is read back first; a write whose connection
+    could not be made at all is sent again).
+  - Answers of a proxy, load balancer or single sign-on in front of ProGet (an HTML error or login page, a redirect
+    to a login page, JSON cut off) are named as such in the error message.
   - Use C(module_defaults) with the action group C(group/cac.proget.proget) to give the connection
     options once for every module of the collection.
   - A C(PROGET_*) environment variable that is set but empty counts as unset (AWX / Automation Controller

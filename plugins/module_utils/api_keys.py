@@ -15,9 +15,10 @@ __metaclass__ = type
 
 import datetime
 import re
+import threading
 
 from ansible_collections.cac.proget.plugins.module_utils.api import ListedApi
-from ansible_collections.cac.proget.plugins.module_utils.engine import Resource
+from ansible_collections.cac.proget.plugins.module_utils.engine import Resource, keep_first
 from ansible_collections.cac.proget.plugins.module_utils.fields import (
     Field, ValidationError, empty_to_none, lower, name_set)
 from ansible_collections.cac.proget.plugins.module_utils.masking import register
@@ -106,11 +107,16 @@ class ApiKeyApi(ListedApi):
             client.add_secret(created.get('key'))
             return created
         text = (response.text or '').strip()
+        if text[:1] in ('{', '[', '<'):   # not a key: an answer cut off or garbled on the way
+            text = ''
         if text:
             register(text)
             client.add_secret(text)
         found = [k for k in self.list(client, kind) if kind.same_ident(kind.ident_of(k), payload['displayName'])]
-        created = dict(max(found, key=lambda k: k.get('id') or 0)) if found else dict(payload)
+        # plain-text key storage shows the secret: the key with it is ours (another run may have created one
+        # with this name at the same time); otherwise the newest one
+        mine = [k for k in found if text and k.get('key') == text]
+        created = dict((mine or sorted(found, key=lambda k: k.get('id') or 0)[-1:] or [payload])[0])
         if text:
             created['key'] = text
         return created
@@ -140,10 +146,28 @@ class ApiKeyResource(Resource):
         key=Field(no_log=True, write_only=True, compare_if_shown=True, returned_once=True),
     )
 
+    _replacing = threading.local()   # the id of the key a replace() re-creates, in this thread
+
     def argument_spec(self):
         spec = super(ApiKeyResource, self).argument_spec()
         spec['rotate'] = dict(type='bool', default=False)
         return spec
+
+    # -- one key per name, also when runs overlap ----------------------------------------------
+    def create(self, client, payload):
+        """Create a key; if another run created a key of the same name at the same time (ProGet does not
+        keep display names unique), the one created first stays and this run deletes its own
+        (``engine.keep_first``); the secret of the key that stays is its creator's, not returned here."""
+        created = super(ApiKeyResource, self).create(client, payload)
+        kept = keep_first(self, client, created, exclude=(getattr(self._replacing, 'id', None),))
+        return created if kept is created else dict((k, v) for k, v in kept.items() if k != 'key')
+
+    def replace(self, client, ident, payload, current, params):
+        self._replacing.id = (current or {}).get('id')
+        try:
+            return super(ApiKeyResource, self).replace(client, ident, payload, current, params)
+        finally:
+            self._replacing.id = None
 
     def find(self, objects, ident):
         found = [k for k in objects or [] if self.same_ident(k.get('displayName'), ident)]

@@ -31,6 +31,7 @@ from ansible_collections.cac.proget.plugins.module_utils.download import file_ha
 from ansible_collections.cac.proget.plugins.module_utils.engine import Resource, reconcile
 from ansible_collections.cac.proget.plugins.module_utils.fields import Field, ValidationError
 from ansible_collections.cac.proget.plugins.module_utils.feeds import FeedResource
+from ansible_collections.cac.proget.plugins.module_utils.parallel import DONE, FAILED, checked_workers, run_bounded
 
 DEFAULT_PART_SIZE = 5 * 1024 * 1024
 MIN_PART_SIZE = 1024          # pgutil's library minimum (proget-api.md 5.3)
@@ -425,11 +426,52 @@ def _local_tree(src):
     return files, dirs
 
 
+class _Upload:
+    """One file of a directory sync, as a job of :func:`parallel.run_bounded`."""
+
+    def __init__(self, feed, path, src, part_size):
+        self.feed, self.path, self.src, self.part_size = feed, path, src, part_size
+
+    def __call__(self, client):
+        upload_file(client, self.feed, self.path, self.src, os.path.getsize(self.src), self.part_size)
+
+
+class _Delete:
+    """One remote item of a directory sync that src does not have (``delete: true``)."""
+
+    def __init__(self, feed, path):
+        self.feed, self.path = feed, path
+
+    def __call__(self, client):
+        client.request('POST', endpoint(self.feed, 'delete', self.path), params={'recursive': 'true'})
+
+
+def _sync_writes(client, workers, what, jobs):
+    """Run the uploads (or deletions) of a sync; on failure raise the first error (in path order),
+    saying how many were done: the next run does the rest (unchanged files are not sent again)."""
+    outcomes = run_bounded(jobs, client, workers)
+    failed = [(job, value) for job, (status, value) in zip(jobs, outcomes) if status == FAILED]
+    if not failed:
+        return
+    job, error = failed[0]
+    if not isinstance(error, ProGetError):
+        raise error
+    done = sum(1 for outcome in outcomes if outcome[0] == DONE)
+    more = ' (%d more failed at the same time)' % (len(failed) - 1) if len(failed) > 1 else ''
+    raise ProGetError('%s of %s failed: %s%s; %d of %d %ss done before the failure, the next run does the rest'
+                      % (what, job.path, error, more, done, len(jobs), what), status=error.status,
+                      method=error.method, path=error.path, body=error.body, uncertain=error.uncertain)
+
+
 def ensure_directory(client, params, check_mode):
     """A folder; with ``src`` the tree below it is synced (one listing request)."""
     feed = params['feed']
     path = clean_path(params['path'], allow_empty=True)
     part_size = checked_part_size(params)
+    try:
+        workers = checked_workers(params.get('parallel_writes'))
+    except ValueError as e:
+        raise ValidationError("asset folder '%s': %s" % (path, e))
     src = params.get('src')
     if src is not None and not os.path.isdir(src):
         raise ValidationError("asset folder '%s': src %s is not a local directory" % (path, src))
@@ -472,12 +514,12 @@ def ensure_directory(client, params, check_mode):
     if not check_mode:
         if plan['create_folder'] and path:
             client.request('POST', endpoint(feed, 'dir', path))
-        for rel in plan['delete']:
-            client.request('POST', endpoint(feed, 'delete', '/'.join(filter(None, [path, rel]))),
-                           params={'recursive': 'true'})
-        for rel in plan['upload']:
-            full = local_files[rel]
-            upload_file(client, feed, '/'.join(filter(None, [path, rel])), full, os.path.getsize(full), part_size)
+        # deletions first (a remote file may stand where src has a folder), then the uploads; up to
+        # parallel_writes at a time, each worker thread with its own session (module_utils/parallel.py)
+        _sync_writes(client, workers, 'delete', [
+            _Delete(feed, '/'.join(filter(None, [path, rel]))) for rel in plan['delete']])
+        _sync_writes(client, workers, 'upload', [
+            _Upload(feed, '/'.join(filter(None, [path, rel])), local_files[rel], part_size) for rel in plan['upload']])
     meta = dict(changed=False, diff=dict(before={}, after={}), object=folder)
     if path and any(params.get(k) is not None for k in ('user_metadata', 'cache_header')):
         current = folder if folder is not None and not plan['create_folder'] else (
@@ -526,6 +568,7 @@ ARGUMENT_SPEC = dict(
     part_size=dict(type='int', default=DEFAULT_PART_SIZE),
     delete=dict(type='bool', default=False),
     recursive=dict(type='bool', default=False),
+    parallel_writes=dict(type='int', default=1),
 )
 
 

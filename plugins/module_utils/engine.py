@@ -15,6 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import time
 
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
 from ansible_collections.cac.proget.plugins.module_utils.connection import CONNECTION_ARGUMENT_SPEC
@@ -421,6 +422,8 @@ def reconcile(client, resource, params, check_mode=False, current=None, fetched=
     if state == 'absent' and resource.is_protected(ident):
         raise ValidationError('%s is built into ProGet and is never deleted' % resource.label(ident))
     resource.validate(params, current)
+    if resource.identity and isinstance(ident, str) and not ident.strip():
+        raise ValidationError('%s: %s must not be empty' % (resource.label(ident), resource.identity))
     check_values(resource, params)
 
     if state == 'absent':
@@ -479,6 +482,9 @@ def reconcile(client, resource, params, check_mode=False, current=None, fetched=
     return _outcome(resource, 'update', current, after, changes, params)
 
 
+UNCERTAIN_RESENDS = 6
+
+
 def _write(client, resource, action, ident, payload, current):
     """One write; after an uncertain failure re-read before deciding (never a blind repeat)."""
     try:
@@ -490,23 +496,39 @@ def _write(client, resource, action, ident, payload, current):
         if not e.uncertain and not conflict:
             raise _on_object(resource, ident, action, e)
         first = e
-    # The write may or may not have happened: look before doing anything else.
-    try:
-        now = resource.get(client, ident)
-    except ProGetError as e:
-        raise _on_object(resource, ident, action, first, then=e)
-    if action == 'delete':
-        return None if now is None else _send_or_fail(client, resource, 'delete', ident, None, now)
-    if now is None:
-        if action == 'update' or not first.uncertain:
-            raise _on_object(resource, ident, action, first)
-        return _send_or_fail(client, resource, 'create', ident, payload, None)
-    rest = _still_differing(resource, payload, now)
-    if not rest:
-        return now
-    if resource.replace_on_change:  # cannot be updated: the object found is not ours to change
-        raise _on_object(resource, ident, action, first)
-    return _send_or_fail(client, resource, 'update', ident, rest, now)
+    # The write may or may not have happened: look before doing anything else. What is still
+    # missing is sent again; if that is uncertain too, look again: once in any case, then up to
+    # UNCERTAIN_RESENDS times while it all stays within the client's timeout since the first
+    # attempt (with parallel writes, faults no longer alternate with successes in a regular pattern).
+    started = time.monotonic()
+    for attempt in range(UNCERTAIN_RESENDS):
+        try:
+            now = resource.get(client, ident)
+        except ProGetError as e:
+            raise _on_object(resource, ident, action, first, then=e)
+        if action == 'delete':
+            if now is None:
+                return None
+            step = ('delete', None, now)
+        elif now is None:
+            if action == 'update' or not first.uncertain:
+                raise _on_object(resource, ident, action, first)
+            step = ('create', payload, None)
+        else:
+            rest = _still_differing(resource, payload, now)
+            if not rest:
+                return now
+            if resource.replace_on_change:  # cannot be updated: the object found is not ours to change
+                raise _on_object(resource, ident, action, first)
+            step = ('update', rest, now)
+        try:
+            return _send(client, resource, step[0], ident, step[1], step[2])
+        except ProGetError as e:
+            if not e.uncertain or attempt == UNCERTAIN_RESENDS - 1 or (
+                    attempt and time.monotonic() - started > (getattr(client, 'timeout', None) or 30)):
+                raise _on_object(resource, ident, step[0], e)
+            first = e
+    raise AssertionError('unreachable')  # pragma: no cover
 
 
 def _still_differing(resource, payload, obj):
@@ -575,3 +597,22 @@ def strip_secrets(resource, obj):
         if field.write_only or field.no_log:
             out.pop(field.api, None)
     return out
+
+
+def keep_first(resource, client, created, exclude=()):
+    """After creating an object whose identity ProGet does not keep unique (an API key's display name, a
+    permission): if another run created one with the same identity at the same time, the one created first
+    (the lowest id) stays and this run deletes its own, so that the runs agree without talking to each other
+    and never leave two. Returns the object that stays (``created``, or the other run's). ``exclude``: ids
+    that are not another run's (the key a replace re-creates)."""
+    mine = (created or {}).get('id')
+    if mine is None:
+        return created
+    ident = resource.ident_of(created)
+    same = [o for o in resource.list(client) if resource.same_ident(resource.ident_of(o), ident)
+            and o.get('id') is not None and o.get('id') != mine and o.get('id') not in exclude]
+    first = min(same, key=lambda o: o['id']) if same else None
+    if first is None or first['id'] > mine:
+        return created   # ours is the first: the runs that created the others delete theirs
+    resource.delete(client, ident, created)
+    return first

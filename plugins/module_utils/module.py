@@ -14,7 +14,8 @@ from ansible_collections.cac.proget.plugins.module_utils.client import (
 from ansible_collections.cac.proget.plugins.module_utils.connection import (
     CONNECTION_ARGUMENT_SPEC, CONNECTION_MUTUALLY_EXCLUSIVE, CONNECTION_REQUIRED_TOGETHER, client_from_options)
 from ansible_collections.cac.proget.plugins.module_utils.engine import ValidationError, reconcile
-from ansible_collections.cac.proget.plugins.module_utils.masking import register, register_all
+from ansible_collections.cac.proget.plugins.module_utils.masking import (
+    register, register_all, unknown_secrets, values_under)
 
 
 class ProGetModule(AnsibleModule):
@@ -51,11 +52,29 @@ class ProGetModule(AnsibleModule):
         """The secrets inside options (``nested_secrets``) are masked from the invocation log and every
         output: scrubbed through ``no_log_values`` (ansible-core < 2.22), registered with
         ansible-core (2.22+, where ``no_log_values`` no longer scrubs results)."""
-        if self._nested_secrets is None or self._nested_masked:
+        if self._nested_masked or not isinstance(getattr(self, 'params', None), dict):
             return
         self._nested_masked = True
-        for value in self._nested_secrets(self.params):
-            self.add_secret(value)
+        values = []
+        if self._nested_secrets is not None:
+            try:
+                values.extend(self._nested_secrets(self.params))
+            except Exception:  # pylint: disable=broad-except
+                # options of the wrong shape (Ansible is about to refuse them): every secret-looking value
+                values.extend(unknown_secrets(self.params))
+        # options this module does not know (a misspelled `pasword`, a `user:` kind): Ansible cannot know
+        # their values are secret, and shows them with the task's arguments (-vvv); the run fails on them
+        unknown = dict((k, v) for k, v in self.params.items()
+                       if k not in self.argument_spec and not str(k).startswith('_ansible'))
+        values.extend(unknown_secrets(unknown))
+        for value in values:
+            for text in values_under(value):   # a secret given as a list (refused, but shown with the arguments)
+                self.add_secret(text)
+
+    def fail_json(self, msg, **kwargs):  # pylint: disable=arguments-differ
+        # also when Ansible refuses the options (unsupported, wrong type) before _log_invocation
+        self._mask_nested_secrets()
+        super(ProGetModule, self).fail_json(msg=msg, **kwargs)
 
     def add_secret(self, value):
         """Mask ``value`` (a secret the module was given or found) from every output and error."""

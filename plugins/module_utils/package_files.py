@@ -162,8 +162,8 @@ def _deb(path, distribution=None, component=None):
             break
     if control is None:
         raise PackageFileError('a Debian package has control.tar.* with a control file; this one has none')
-    fields = dict((k.strip().lower(), v.strip()) for k, _, v in
-                  (line.partition(':') for line in control.splitlines() if line and not line[0].isspace()))
+    fields = dict((k.strip().lower(), v.strip()) for k, v in
+                  (line.split(':', 1) for line in control.splitlines() if ':' in line and not line[0].isspace()))
     out = dict(group='', name=fields.get('package'), version=fields.get('version'))
     if distribution and component:
         parts = [('arch', fields.get('architecture') or ''), ('component', component), ('distro', distribution)]

@@ -31,7 +31,8 @@ def _same(a, b):
 
 def _qualifier(text):
     """A qualifier as a comparable set of (key, value) (order and escaping do not matter)."""
-    return sorted((k.lower(), unquote(v)) for k, _, v in (p.partition('=') for p in (text or '').split('&') if p))
+    pairs = (p.split('=', 1) + [''] for p in (text or '').split('&') if p)
+    return sorted((pair[0].lower(), unquote(pair[1])) for pair in pairs)
 
 
 def feed_type(client, feed):

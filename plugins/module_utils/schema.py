@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import traceback
 
 try:
@@ -23,6 +24,8 @@ except ImportError:  # pragma: no cover - reported by the module
     jsonschema = None
     HAS_JSONSCHEMA = False
     JSONSCHEMA_IMPORT_ERROR = traceback.format_exc()
+
+from ansible_collections.cac.proget.plugins.module_utils.masking import looks_secret
 
 SCHEMA_ID = 'https://cac.proget/schemas/proget_state.schema.json'
 _JSON_TYPES = {'str': 'string', 'int': 'integer', 'bool': 'boolean', 'float': 'number',
@@ -112,6 +115,11 @@ def validate_document(schema, document):
             problems.append((path + [missing], 'is required'))
             continue
         message = error.message
+        if any(looks_secret(p) for p in path if isinstance(p, str)):
+            # never echo a value that may be a secret (the schema's messages start with the value)
+            rule = json.dumps(error.validator_value, sort_keys=True, default=str)
+            message = 'the value does not match the schema (%s: %s); the value is not shown' % (
+                error.validator, rule if len(rule) <= 100 else rule[:100] + '...')
         if len(message) > 300:
             message = message[:300] + '...'
         problems.append((path, message))

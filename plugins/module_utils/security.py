@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
-from ansible_collections.cac.proget.plugins.module_utils.engine import Resource
+from ansible_collections.cac.proget.plugins.module_utils.engine import Resource, keep_first
 from ansible_collections.cac.proget.plugins.module_utils.fields import Field, ValidationError, lower, name_set
 
 # docs administration-security/#.md "Virtual Privilege Assignments": principals that exist
@@ -177,6 +177,10 @@ class PermissionResource(Resource):
 
     def __init__(self):
         self._tasks = None
+
+    def create(self, client, payload):
+        # ProGet adds the same permission twice if asked (runs at the same time): one stays
+        return keep_first(self, client, super(PermissionResource, self).create(client, payload))
 
     def argument_spec(self):
         spec = dict((name, field.argument_spec()) for name, field in self.fields.items())

@@ -13,10 +13,23 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
-from ansible_collections.cac.proget.plugins.module_utils.engine import Catalog, ValidationError
+import threading
+import time
+
+from ansible_collections.cac.proget.plugins.module_utils.engine import Catalog, Resource, ValidationError
 from ansible_collections.cac.proget.plugins.module_utils.kinds import kinds
+from ansible_collections.cac.proget.plugins.module_utils.masking import unknown_secrets
+from ansible_collections.cac.proget.plugins.module_utils.parallel import DONE, FAILED, NOT_STARTED, run_bounded
 from ansible_collections.cac.proget.plugins.module_utils.schema import document_schema, validate_document
 from ansible_collections.cac.proget.plugins.module_utils.security import NOT_MANAGED, SECURITY_KINDS, administrators
+
+
+# The prune guard (Plan.check_prune_limits): what one run may delete through prune, per kind.
+# Everyday changes delete a few objects; a mis-rendered document (a variable file not loaded, a
+# template that rendered an empty list) deletes many, or most of a kind.
+PRUNE_MAX = 10
+PRUNE_MAX_PERCENT = 50
+PRUNE_NAMES_SHOWN = 25
 
 
 def prunable():
@@ -29,6 +42,13 @@ def extra_options():
                   'description': 'Kinds whose undeclared objects are deleted.'},
         'prune_protect': {'type': 'array', 'items': {'type': 'string'},
                           'description': 'Names never deleted by prune.'},
+        'prune_max': {'type': 'integer', 'minimum': 0, 'default': PRUNE_MAX,
+                      'description': 'At most this many objects of one kind deleted by prune in one run.'},
+        'prune_max_percent': {'type': 'integer', 'minimum': 0, 'maximum': 100, 'default': PRUNE_MAX_PERCENT,
+                              'description': 'At most this share (percent) of the objects of one kind deleted by '
+                                             'prune in one run (a single deletion is always allowed by it).'},
+        'prune_allow_empty': {'type': 'array', 'items': {'type': 'string', 'enum': prunable()}, 'uniqueItems': True,
+                              'description': 'Pruned kinds whose list may be empty (all their objects deleted).'},
     }
 
 
@@ -37,12 +57,25 @@ def schema():
 
 
 def secret_values(document):
-    """Every secret value a document holds (connector passwords, secret settings, key secrets)."""
+    """Every secret value a document holds (connector passwords, secret settings, key secrets), and the
+    values under options the kinds do not know whose names look secret (a misspelled ``pasword``, a
+    storage property ``SecretAcessKey``): the run fails on those, but Ansible could not know to hide them."""
     out = []
     for plural, resource in kinds().items():
-        for entry in document.get(plural) or []:
+        entries = document.get(plural) if isinstance(document, dict) else None
+        if not isinstance(entries, list):
+            out.extend(unknown_secrets(entries))
+            continue
+        known = resource.argument_spec()
+        for entry in entries:
             if isinstance(entry, dict):
-                out.extend(resource.secret_values(entry))
+                try:
+                    out.extend(resource.secret_values(entry))
+                except (AttributeError, TypeError, ValueError):   # a value of the wrong type: schema errors
+                    out.extend(unknown_secrets(entry))
+                out.extend(unknown_secrets(entry, known))
+            else:
+                out.extend(unknown_secrets(entry))
     return out
 
 
@@ -63,6 +96,11 @@ def _params(resource, entry):
     return params
 
 
+def _given(value, default):
+    """An option as given to Plan (None: the default; a tuple: a list), for the schema to check."""
+    return default if value is None else list(value) if isinstance(value, tuple) else value
+
+
 def _changed_fields(diff):
     before, after = diff.get('before') or {}, diff.get('after') or {}
     keys = [k for k in after if before.get(k) != after.get(k)] if before and after else []
@@ -72,11 +110,21 @@ def _changed_fields(diff):
 class Plan:
     """Everything proget_state will do, computed without writing."""
 
-    def __init__(self, client, document, prune=(), prune_protect=()):
+    def __init__(self, client, document, prune=(), prune_protect=(), prune_max=PRUNE_MAX,
+                 prune_max_percent=PRUNE_MAX_PERCENT, prune_allow_empty=()):
         self.client = client
         self.document = document
-        self.prune = list(prune or [])
-        self.protect = set(str(n).lower() for n in (prune_protect or []))
+        # the options as given (validate() checks them against the schema), and as used
+        self.options = dict(prune=_given(prune, []), prune_protect=_given(prune_protect, []),
+                            prune_max=_given(prune_max, PRUNE_MAX),
+                            prune_max_percent=_given(prune_max_percent, PRUNE_MAX_PERCENT),
+                            prune_allow_empty=_given(prune_allow_empty, []))
+        self.prune = list(prune) if isinstance(prune, (list, tuple)) else []
+        self.protect = set(str(n).lower() for n in prune_protect) if isinstance(prune_protect, (list, tuple)) else set()
+        # the prune guard (check_prune_limits, check_empty_prunes)
+        self.prune_max = self.options['prune_max']
+        self.prune_max_percent = self.options['prune_max_percent']
+        self.prune_allow_empty = list(prune_allow_empty) if isinstance(prune_allow_empty, (list, tuple)) else []
         self.kinds = kinds()
         self.current = {}
         self.steps = []        # dicts: kind, name, action, changes, params, current, diff
@@ -84,11 +132,12 @@ class Plan:
         self.requests_listing = 0
 
     def validate(self):
-        problems = validate_document(schema(), dict(self.document, prune=self.prune,
-                                                    prune_protect=sorted(self.protect)))
+        problems = validate_document(schema(), dict(self.document, **self.options))
+        problems.extend(self.check_empty_prunes())
         for plural, resource in self.kinds.items():
             seen = {}
-            for index, entry in enumerate(self.document.get(plural) or []):
+            entries = self.document.get(plural)
+            for index, entry in enumerate(entries if isinstance(entries, list) else []):
                 if not isinstance(entry, dict):
                     continue
                 ident = resource.ident_from(entry)
@@ -110,6 +159,7 @@ class Plan:
         for plural, resource in self.kinds.items():
             if resource.listed and (plural in touched or (security and plural in SECURITY_KINDS)):
                 self.current[plural] = resource.list(self.client)
+        self._settle_duplicates()
         # What exists once the document is applied: references are checked against it; a kind
         # the document does not name is listed when a reference to it is first checked.
         existing, declared = {}, {}
@@ -128,8 +178,7 @@ class Plan:
                 current = None
                 if resource.listed:
                     ident = resource.ident_from(params)
-                    matches = [o for o in self.current.get(plural) or []
-                               if resource.same_ident(resource.ident_of(o), ident)]
+                    matches = self.matching(plural, ident)
                     if len(matches) > 1:
                         problems.append('%s[%d]: %s: %d objects on the server have this name (ids %s); delete the '
                                         'extra ones or rename them' % (plural, index, resource.label(ident),
@@ -146,6 +195,7 @@ class Plan:
             if plural in self.prune:
                 self._plan_prune(plural, resource, catalog)
         problems.extend(self.check_pruned_references())
+        problems.extend(self.check_prune_limits())
         if security:
             problems.extend(self.check_administrators())
         if problems:
@@ -155,12 +205,74 @@ class Plan:
 
     def _plan_prune(self, plural, resource, catalog):
         declared = set(str(resource.ident_from(e)).lower() for e in self.document.get(plural) or [])
+        in_use = self.client.session.headers.get('X-ApiKey') if hasattr(self.client, 'session') else None
         for obj in self.current.get(plural, []):
             ident = resource.ident_of(obj)
             if str(ident).lower() in declared or str(ident).lower() in self.protect or resource.is_protected(ident):
                 continue
+            if plural == 'api_keys' and in_use and obj.get('key') == in_use:
+                continue   # the key this run uses (shown with plain-text key storage): never pruned
             params = _params(resource, dict(resource.params_of(obj), state='absent'))
             self._add(plural, resource, params, obj, resource.plan(self.client, params, obj, catalog), pruned=True)
+
+    def _settle_duplicates(self, waits=(0.5, 1, 2)):
+        """Objects of one identity may be another run's create caught before that run deleted its copy
+        (engine.keep_first: API keys, permissions); such a kind is listed again after a pause before its
+        objects are called duplicates."""
+        for plural in list(self.current):
+            resource = self.kinds[plural]
+            for wait in waits:
+                keys = [str(resource.ident_of(o)).lower() for o in self.current[plural]]
+                if len(keys) == len(set(keys)):
+                    break
+                time.sleep(wait)
+                self.current[plural] = resource.list(self.client)
+
+    def check_empty_prunes(self):
+        """The prune guard, before any request: a pruned kind whose list declares no object (empty,
+        left out, or only ``state: absent`` entries) would delete every object of that kind; that is
+        what a mis-rendered document looks like, so it is refused unless the kind is named in
+        ``prune_allow_empty``."""
+        problems = []
+        for plural in self.prune:
+            if not isinstance(plural, str) or plural not in self.kinds or plural in self.prune_allow_empty:
+                continue
+            entries = self.document.get(plural)
+            if isinstance(entries, list) and any(isinstance(e, dict) and e.get('state', 'present') != 'absent'
+                                                 for e in entries):
+                continue
+            problems.append('%s: prune is on for %s but the document declares none of them, so every one on the '
+                            'server (but those in prune_protect and the built-in ones) would be deleted; nothing was '
+                            'changed. If that is intended, add %s to prune_allow_empty' % (plural, plural, plural))
+        return problems
+
+    def check_prune_limits(self):
+        """The prune guard, before any write: per kind, prune may delete at most ``prune_max`` objects and at
+        most ``prune_max_percent`` percent of the objects of that kind on the server (a single deletion is
+        always allowed by the percentage); more is refused, naming what would be deleted."""
+        problems = []
+        for plural in self.prune:
+            names = [s['name'] for s in self.steps if s['kind'] == plural and s['pruned'] and s['action'] == 'delete']
+            existing = len(self.current.get(plural) or [])
+            if not names:
+                continue
+            percent = 100.0 * len(names) / existing if existing else 100.0
+            over = []
+            if len(names) > self.prune_max:
+                over.append('prune_max (%d)' % self.prune_max)
+            if len(names) > 1 and percent > self.prune_max_percent:
+                over.append('prune_max_percent (%d%%)' % self.prune_max_percent)
+            if not over:
+                continue
+            shown = ', '.join("'%s'" % n for n in names[:PRUNE_NAMES_SHOWN])
+            if len(names) > PRUNE_NAMES_SHOWN:
+                shown += ' and %d more (see plan)' % (len(names) - PRUNE_NAMES_SHOWN)
+            problems.append('%s: prune would delete %d of the %d %s on the server (%d%%), more than %s: %s. Nothing was '
+                            'changed. If this is intended, raise the limit for this run (prune_max: %d, '
+                            'prune_max_percent: %d); otherwise declare them or name them in prune_protect'
+                            % (plural, len(names), existing, plural.replace('_', ' '), round(percent), ' and '.join(over), shown,
+                               max(len(names), self.prune_max), max(int(-(-percent // 1)), self.prune_max_percent)))
+        return problems
 
     def _add(self, plural, resource, params, current, outcome, pruned=False):
         self.steps.append(dict(kind=plural, name=outcome['name'], action=outcome['action'],
@@ -272,25 +384,105 @@ class Plan:
         backward.sort(key=lambda s: -rank[s['kind']])
         return forward + backward
 
-    def apply(self):
-        """Send the writes in dependency order; stop at the first failure and report."""
-        applied, pending = [], self.ordered_writes()
-        while pending:
-            step = pending[0]
-            try:
-                outcome = step['resource'].apply(self.client, step['params'], step['current'], self.catalog)
-                for option, secret in (outcome.get('secrets') or {}).items():
-                    if step['params'].get(option) is None:
-                        self.secrets.setdefault(step['kind'], {})[step['name']] = secret
-            except (ProGetError, ValidationError) as e:
-                report = dict(applied=[self.public(s, 'applied') for s in applied],
-                              failed_object=dict(self.public(step, 'failed'), error=str(e)),
-                              not_applied=[self.public(s, 'not applied') for s in pending[1:]])
-                raise StateError('%s %s: %s (applied %d of %d changes; %d not applied)'
-                                 % (step['kind'], step['name'], e, len(applied), len(applied) + len(pending),
-                                    len(pending) - 1), report=report)
-            applied.append(pending.pop(0))
+    def matching(self, plural, ident):
+        """The listed objects of a kind with this identity (``Resource.same_ident``: case-insensitive),
+        through an index built once per kind: a document of N objects is matched in O(N), not O(N²)."""
+        index = self.__dict__.setdefault('_index', {})
+        if plural not in index:
+            resource, by_ident = self.kinds[plural], {}
+            for obj in self.current.get(plural) or []:
+                key = resource.ident_of(obj)
+                if key is not None:
+                    by_ident.setdefault(str(key).lower(), []).append(obj)
+            index[plural] = by_ident
+        return list(index[plural].get(str(ident).lower(), [])) if ident is not None else []
+
+    def levels(self):
+        """The writes of :meth:`ordered_writes` cut into levels: the writes of one kind (creates and
+        updates in registry order, then deletions in reverse order) form one level, whose writes do
+        not depend on each other and may be sent at the same time (``parallel_writes``). A write that
+        must not overlap others is a level of its own: the deletion of an object whose kind does work
+        on other objects first (a connector is detached from the feeds that use it, feed by feed),
+        and asset entries (their paths may overlap; a directory sync uploads in parallel itself)."""
+        levels, last = [], None
+        for step in self.ordered_writes():
+            key = (step['kind'], step['action'] == 'delete')
+            if _runs_alone(step):
+                levels.append([step])
+                last = None
+                continue
+            if key != last:
+                levels.append([])
+                last = key
+            levels[-1].append(step)
+        return levels
+
+    def apply(self, parallel_writes=1):
+        """Send the writes in dependency order, level by level, up to ``parallel_writes`` of one level
+        at a time (each worker thread with its own client session); the next level starts when the
+        whole level is written. Stop at the first failure (no new write starts; those already sent
+        finish) and report what was applied, what failed and what was not applied."""
+        self.parallel_writes = parallel_writes
+        self._lock = threading.Lock()
+        levels = self.levels()
+        total = sum(len(level) for level in levels)
+        applied = []
+        for number, level in enumerate(levels):
+            outcomes = run_bounded([_Write(self, step) for step in level], self.client, parallel_writes)
+            failed = []
+            for step, (status, value) in zip(level, outcomes):
+                if status == DONE:
+                    applied.append(step)
+                elif status == FAILED:
+                    if not isinstance(value, (ProGetError, ValidationError)):
+                        raise value
+                    failed.append((step, value))
+            if not failed:
+                continue
+            pending = [s for s, outcome in zip(level, outcomes) if outcome[0] == NOT_STARTED]
+            pending.extend(s for later in levels[number + 1:] for s in later)
+            step, error = failed[0]
+            report = dict(applied=[self.public(s, 'applied') for s in applied],
+                          failed_object=dict(self.public(step, 'failed'), error=str(error)),
+                          not_applied=[self.public(s, 'not applied') for s in pending])
+            message = '%s %s: %s (applied %d of %d changes; %d not applied)' % (
+                step['kind'], step['name'], error, len(applied), total, len(pending))
+            if len(failed) > 1:
+                report['failed_objects'] = [dict(self.public(s, 'failed'), error=str(e)) for s, e in failed]
+                message += '; %d more writes sent at the same time failed too: %s' % (
+                    len(failed) - 1, '; '.join('%s %s: %s' % (s['kind'], s['name'], e) for s, e in failed[1:]))
+            raise StateError(message, report=report)
         return [self.public(s, 'applied') for s in applied]
+
+    def _write(self, step, client):
+        params = step['params']
+        if 'parallel_writes' in step['resource'].argument_spec() and params.get('parallel_writes') is None:
+            params = dict(params, parallel_writes=self.parallel_writes)   # an asset directory sync
+        outcome = step['resource'].apply(client, params, step['current'], self.catalog)
+        for option, secret in (outcome.get('secrets') or {}).items():
+            if step['params'].get(option) is None:
+                with self._lock:
+                    self.secrets.setdefault(step['kind'], {})[step['name']] = secret
+        return outcome
+
+
+class _Write:
+    """One planned write as a job of :func:`parallel.run_bounded`: ``job(client)``."""
+
+    def __init__(self, plan, step):
+        self.plan = plan
+        self.step = step
+
+    def __call__(self, client):
+        return self.plan._write(self.step, client)   # pylint: disable=protected-access
+
+
+def _runs_alone(step):
+    """Whether a write must not overlap other writes of its level (see :meth:`Plan.levels`)."""
+    if step['kind'] == 'assets':
+        return True
+    resource = step['resource']
+    return step['action'] == 'delete' and type(resource).before_delete is not Resource.before_delete
 
 
 def export(client):

@@ -115,6 +115,18 @@ options:
       - With O(state=absent), delete a folder with everything in it. Without it ProGet refuses a non-empty folder.
     type: bool
     default: false
+  parallel_writes:
+    description:
+      - With O(state=directory) and O(src), how many new or changed files are uploaded at the same time (1 to 32);
+        the deletions of O(delete=true) are sent the same way, before the uploads.
+      - Each worker thread has its own HTTP session. If an upload fails, no new upload starts, those already sent
+        finish, and the error names the file and how many were uploaded; the next run uploads the rest (files
+        already equal are never sent again).
+      - The default V(1) uploads one file after another. V(4) to V(8) is safe for ProGet (each upload is a
+        request of its own, to a path of its own) and mostly helps with many small files on a remote server.
+    type: int
+    default: 1
+    version_added: 0.2.0
 notes:
   - Memory use does not grow with the file size; a no-op run hashes the local file and sends one request
     (one per sync, whatever the number of files).
@@ -165,6 +177,15 @@ EXAMPLES = r'''
     state: directory
     src: "{{ playbook_dir }}/files/docs"
     delete: true
+
+- name: Sync a folder of many small files, eight uploads at a time
+  cac.proget.proget_asset:
+    url: https://proget.example.com
+    feed: installers
+    path: site
+    state: directory
+    src: "{{ playbook_dir }}/files/site"
+    parallel_writes: 8
 
 - name: Remove an old folder with its content
   cac.proget.proget_asset:

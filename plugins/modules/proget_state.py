@@ -28,6 +28,9 @@ description:
     through a global permission of its own, of one of its groups, of C(Everyone) or C(Authenticated), and not
     taken away by a restriction that wins over it as ProGet resolves them) is refused. So is a plan that
     removes the administer rights of the user whose credentials the run uses (O(username) and O(password)).
+  - The prune guard. A plan whose O(prune) would delete more objects of one kind than O(prune_max), or a larger share
+    of them than O(prune_max_percent), is refused before any write (also in check mode), naming what it would delete;
+    so is a pruned kind whose list declares no object, unless it is named in O(prune_allow_empty).
   - A plan whose O(prune) would delete an object that a declared entry still names (a pruned user in a
     group's C(members) or a permission, a pruned connector on a feed) is refused before any write.
   - A permission on a feed or feed group with a task that cannot be scoped to a feed (one of its attributes
@@ -134,6 +137,42 @@ options:
     elements: str
     choices: [connectors, feeds, users, groups, tasks, permissions, licenses, api_keys]
     default: []
+  prune_max:
+    description:
+      - The prune guard. At most this many objects of one kind are deleted by O(prune) in one run; a run whose plan
+        would delete more fails before any write (also in check mode), naming every object it would delete. Raise it
+        for the run that is meant to delete more (for example C(-e proget_prune_max=40) with the role).
+      - Checked for each pruned kind on its own. Deletions declared with C(state=absent) are not counted; they are
+        written in the document.
+      - The default V(10) lets everyday changes through (a few objects removed from the document per change) and stops
+        a document that lost a large part of a kind, for example a variable file that was not loaded or a template that
+        rendered a shorter list.
+    type: int
+    default: 10
+    version_added: 0.2.0
+  prune_max_percent:
+    description:
+      - The prune guard. At most this share (percent, 0 to 100) of the objects of one kind on the server (before the
+        run) is deleted by O(prune) in one run; more fails before any write, as with O(prune_max). Both limits apply.
+      - A single deletion is always allowed by this limit (renaming the only feed of a server deletes 100% of the
+        feeds); O(prune_max) still applies to it.
+      - The default V(50) stops a document that lost most of a kind on a server with few objects, where
+        O(prune_max) alone would not. V(100) turns this limit off.
+    type: int
+    default: 50
+    version_added: 0.2.0
+  prune_allow_empty:
+    description:
+      - Kinds listed in O(prune) whose list may declare no object (empty, left out, or only C(state=absent) entries),
+        which deletes every object of that kind but the protected ones.
+      - A pruned kind with an empty list is refused otherwise, before any request, also when nothing would be deleted,
+        because an empty list is what a mis-rendered document looks like. The limits O(prune_max) and
+        O(prune_max_percent) still apply.
+    type: list
+    elements: str
+    choices: [connectors, feeds, users, groups, tasks, permissions, licenses, api_keys]
+    default: []
+    version_added: 0.2.0
   prune_protect:
     description:
       - Names (case-insensitive) never deleted by O(prune).
@@ -141,10 +180,34 @@ options:
         C(group Developers: Publish Packages on feed internal-nuget) or
         C(deny user Anonymous: Administer on all feeds and the server)."
       - The built-in C(Admin) user, the C(Administrators) group and the built-in tasks are never pruned, listed here
-        or not.
+        or not. Neither is the API key this run connects with, when ProGet shows key secrets in its list (plain-text
+        key storage); with hashed key storage ProGet cannot tell which key that is, so name it here (or declare it)
+        when O(prune) includes C(api_keys).
     type: list
     elements: str
     default: []
+  parallel_writes:
+    description:
+      - How many writes of one dependency level are sent to ProGet at the same time (1 to 32).
+      - The writes are cut into levels, one per kind, in the dependency order above (connectors, then feeds,
+        users, groups, tasks, permissions, licenses, API keys, settings, assets; deletions in the reverse order).
+        The writes of one level do not refer to each other, so up to this many of them are sent at once; the next
+        level starts only when the whole level is written, so the order between levels is kept.
+      - Each worker thread has its own HTTP session. If a write fails, no new write starts, the writes already
+        sent finish, and RV(applied), RV(failed_object) (and RV(failed_objects) when several failed at once) and
+        RV(not_applied) say exactly what happened; the next run continues from there.
+      - Writes that must not overlap are always sent alone, whatever this says, the deletion of a connector
+        (it is first detached from the feeds that use it, feed by feed) and each O(assets) entry (their paths may
+        overlap). An O(assets) entry with C(state=directory) and C(src) uploads its new and changed files with
+        the same number of parallel uploads, unless it sets its own C(parallel_writes).
+      - The default V(1) sends one write after another, as earlier versions did. V(4) to V(8) is what the
+        collection is tested with and is safe for ProGet, whose API handles concurrent requests (each write
+        touches one object, in a database transaction of its own); it mostly helps when each request takes tens
+        of milliseconds (a remote server, a busy one). More than about 8 rarely helps and loads ProGet's web
+        server and database with that many requests at once, which a small instance may not like.
+    type: int
+    default: 1
+    version_added: 0.2.0
 seealso:
   - module: cac.proget.proget_state_info
   - module: cac.proget.proget_feed
@@ -187,6 +250,14 @@ EXAMPLES = r'''
         type: nuget
     prune: [feeds]
     prune_protect: [installers]
+
+- name: First converge of a large document on a remote ProGet, eight writes at a time
+  cac.proget.proget_state:
+    url: https://proget.example.com
+    api_key: "{{ proget_api_key }}"
+    feeds: "{{ proget_feeds }}"
+    api_keys: "{{ proget_api_keys }}"
+    parallel_writes: 8
 '''
 
 RETURN = r'''
@@ -238,6 +309,14 @@ failed_object:
   description: The object whose write failed, with the error.
   returned: on failure while applying
   type: dict
+failed_objects:
+  description:
+    - With O(parallel_writes) above 1, when several writes sent at the same time failed, every one of them with
+      its error (the first one is also RV(failed_object)).
+  returned: on failure while applying, when more than one write failed
+  type: list
+  elements: dict
+  version_added: 0.2.0
 not_applied:
   description: The writes that were planned but not sent because an earlier one failed.
   returned: on failure while applying
@@ -264,6 +343,7 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.cac.proget.plugins.module_utils.client import ProGetError
 from ansible_collections.cac.proget.plugins.module_utils.module import ProGetModule
+from ansible_collections.cac.proget.plugins.module_utils.parallel import checked_workers
 from ansible_collections.cac.proget.plugins.module_utils.schema import HAS_JSONSCHEMA, JSONSCHEMA_IMPORT_ERROR
 from ansible_collections.cac.proget.plugins.module_utils.state import Plan, StateError, kinds, prunable, secret_values
 
@@ -274,15 +354,25 @@ def main():
     # masked one by one through nested_secrets; masking whole lists would hide the plan.
     spec = dict((plural, dict(type='list', elements='dict', no_log=False)) for plural in names)
     spec.update(prune=dict(type='list', elements='str', choices=prunable(), default=[]),
-                prune_protect=dict(type='list', elements='str', default=[]))
+                prune_protect=dict(type='list', elements='str', default=[]),
+                prune_max=dict(type='int', default=10),
+                prune_max_percent=dict(type='int', default=50),
+                prune_allow_empty=dict(type='list', elements='str', choices=prunable(), default=[]),
+                parallel_writes=dict(type='int', default=1))
     module = ProGetModule(argument_spec=spec, supports_check_mode=True, nested_secrets=secret_values)
     if not HAS_JSONSCHEMA:
         module.fail_json(msg=missing_required_lib('jsonschema'), exception=JSONSCHEMA_IMPORT_ERROR)
     document = dict((plural, module.params[plural]) for plural in names if module.params[plural] is not None)
-    plan = Plan(module.client, document, module.params['prune'], module.params['prune_protect'])
+    try:
+        checked_workers(module.params['parallel_writes'])
+    except ValueError as e:
+        module.fail_json(msg=str(e))
+    plan = Plan(module.client, document, module.params['prune'], module.params['prune_protect'],
+                prune_max=module.params['prune_max'], prune_max_percent=module.params['prune_max_percent'],
+                prune_allow_empty=module.params['prune_allow_empty'])
     try:
         plan.build()
-        applied = [] if module.check_mode else plan.apply()
+        applied = [] if module.check_mode else plan.apply(parallel_writes=module.params['parallel_writes'])
     except StateError as e:
         result = dict(plan=[plan.public(s) for s in plan.steps], summary=plan.summary())
         if e.problems:

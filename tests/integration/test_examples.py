@@ -92,6 +92,9 @@ PRE_TASKS = {
         {'ansible.builtin.file': {'path': '{{ playbook_dir }}/files/docs/guide', 'state': 'directory'}},
         {'ansible.builtin.copy': {'dest': '{{ playbook_dir }}/files/app-1.2.0.tar.gz', 'content': 'app'}},
         {'ansible.builtin.copy': {'dest': '{{ playbook_dir }}/files/docs/guide/index.md', 'content': '# docs'}},
+        {'ansible.builtin.file': {'path': '{{ playbook_dir }}/files/site/css', 'state': 'directory'}},
+        {'ansible.builtin.copy': {'dest': '{{ playbook_dir }}/files/site/index.html', 'content': '<p>site</p>'}},
+        {'ansible.builtin.copy': {'dest': '{{ playbook_dir }}/files/site/css/site.css', 'content': 'p {}'}},
         {'cac.proget.proget_asset': {'url': 'http://placeholder', 'api_key': '{{ proget_api_key }}',
                                      'feed': 'installers', 'path': 'app/old/x.txt', 'content': 'old'}},
     ],
@@ -147,7 +150,8 @@ PAID |= {'proget_feed', 'proget_package', 'proget_package_promotion'}   # S3 sto
 # variables the EXAMPLES use
 VARS = {'proget_api_key': 'examples-key', 'partner_npm_token': 'examples-token',
         'proget_license_key': 'EXAMPLE-LICENSE-KEY', 'deploy_key_secret': 'examples-deploy-secret',
-        'vault_alice_password': 'examples-alice-password', 'vault_s3_secret_access_key': 'examples-s3-secret',
+        'vault_alice_password': 'examples-alice-password',
+        'proget_feeds': [{'name': 'example-nuget', 'type': 'nuget'}], 'proget_api_keys': [], 'vault_s3_secret_access_key': 'examples-s3-secret',
         'license_file': os.path.join(tempfile.gettempdir(), 'cac-proget-examples-ACME-EULA.txt')}
 
 

@@ -100,6 +100,7 @@ STATE_PLAY = '''
       cac.proget.proget_state:
 %s        prune: "{{ doc.prune | default([]) }}"
         prune_protect: "{{ doc.prune_protect | default([]) }}"
+        prune_allow_empty: "{{ doc.prune_allow_empty | default([]) }}"
 ''' % ''.join('        %s: "{{ doc.%s | default(omit) }}"\n' % (k, k) for k in KINDS)
 
 EXPORT_PLAY = '''
@@ -651,7 +652,8 @@ def test_state_prune_per_kind_protects_builtins(basic, run_play):
     add(sim, 'permissions', user='stray', task='Stray Task', feed='nf')
     add(sim, 'permissions', group='stray-group', task='Publish Packages')
     sim.clear_log()
-    doc = {'users': [{'name': 'carol'}], 'permissions': [ADMINS], 'prune_protect': ['KEEP-ME']}
+    doc = {'users': [{'name': 'carol'}], 'permissions': [ADMINS], 'prune_protect': ['KEEP-ME'],
+           'prune_allow_empty': ['groups', 'tasks']}   # the document declares none: only built-ins stay
 
     # prune users only: the undeclared users but Admin and the protected one; nothing else
     plan = run_play(STATE_PLAY, extra_vars={'doc': dict(doc, prune=['users'])}, check=True)

@@ -28,12 +28,31 @@ HOOK = 'PLANTED-HOOK-SECRET-11bb'
 NATIVE = 'PLANTED-NATIVE-ARG-42cc'
 ENC_KEY = 'c0ffee00c0ffee00c0ffee00c0ffee99'
 DB_CONN = 'Server=db;Database=ProGet;User Id=proget;Password=PLANTED-DB-PW-7731'
-PLANTED = [SYSTEM_KEY, USER_PW, CONN_PW, API_SECRET, LICENSE, HOOK, NATIVE, ENC_KEY, 'PLANTED-DB-PW-7731']
+# the kinds with secrets of their own: user passwords, storage credentials
+DOC_USER_PW = 'PLANTED-DOC-USER-PW-5d20'
+S3_SECRET = 'PLANTED-S3-SECRET-ACCESS-KEY-a1b2'
+AZURE_CONN = 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=PLANTED-AZURE-ACCOUNT-KEY-c3d4'
+# secrets given under options the modules do not know (misspelled, or a kind that does not exist)
+TYPO_PW = 'PLANTED-TYPO-PASWORD-e5f6'
+KIND_PW = 'PLANTED-USER-KIND-PW-0a7b'
+MODULE_TYPO_PW = 'PLANTED-MODULE-TYPO-PW-19cd'
+TYPO_STORAGE = 'PLANTED-TYPO-STORAGE-KEY-2e8f'
+PLANTED = [SYSTEM_KEY, USER_PW, CONN_PW, API_SECRET, LICENSE, HOOK, NATIVE, ENC_KEY, 'PLANTED-DB-PW-7731',
+           DOC_USER_PW, S3_SECRET, 'PLANTED-AZURE-ACCOUNT-KEY-c3d4', TYPO_PW, KIND_PW, MODULE_TYPO_PW, TYPO_STORAGE]
 
 DOC = {
     'proget_connectors': [{'name': 'sec-conn', 'type': 'nuget', 'url': 'https://upstream.example/nuget/',
                            'username': 'svc', 'password': CONN_PW, 'update_password': 'always'}],
-    'proget_feeds': [{'name': 'sec-feed', 'type': 'nuget', 'connectors': ['sec-conn']}],
+    'proget_feeds': [{'name': 'sec-feed', 'type': 'nuget', 'connectors': ['sec-conn']},
+                     {'name': 'sec-s3', 'type': 'nuget',
+                      'storage': {'type': 's3', 'update_secrets': 'always', 'properties': {
+                          'AccessKey': 'AKIAEXAMPLE', 'SecretAccessKey': '{{ s_s3 }}', 'RegionEndpoint': 'us-east-1',
+                          'BucketName': 'packages'}}},
+                     {'name': 'sec-azure', 'type': 'asset',
+                      'storage': {'type': 'azure', 'properties': {'ConnectionString': '{{ s_azure }}',
+                                                                  'ContainerName': 'assets'}}}],
+    'proget_users': [{'name': 'sec-user', 'display_name': 'Secret User', 'password': '{{ s_doc_user_pw }}',
+                      'update_password': 'always'}],
     'proget_api_keys': [{'name': 'sec-key-given', 'type': 'system', 'system_apis': ['feeds'], 'key': API_SECRET},
                         {'name': 'sec-key-generated', 'type': 'feed', 'feed': 'sec-feed',
                          'package_permissions': ['view']}],
@@ -91,6 +110,32 @@ MODULES_PLAY = '''
       cac.proget.proget_setting: {url: "http://127.0.0.1:9", api_key: "{{ s_api }}", name: Licensing.Key,
                                   value: "{{ s_license }}", timeout: 2}
       ignore_errors: true
+    - name: fail state with a misspelled password option
+      cac.proget.proget_state:
+        <<: *conn
+        users: [{name: typo-user, pasword: "{{ s_typo_pw }}"}]
+      ignore_errors: true
+    - name: fail state with a kind that does not exist
+      cac.proget.proget_state:
+        <<: *conn
+        user: [{name: kind-user, password: "{{ s_kind_pw }}"}]
+      ignore_errors: true
+    - name: fail user module with a misspelled password option
+      cac.proget.proget_user: {<<: *conn, name: typo-user2, pasword: "{{ s_module_typo_pw }}"}
+      ignore_errors: true
+    - name: fail state with a misspelled storage secret
+      cac.proget.proget_state:
+        <<: *conn
+        feeds:
+          - name: typo-storage
+            type: nuget
+            storage: {type: s3, properties: {RegionEndpoint: us-east-1, SecretAcessKey: "{{ s_typo_storage }}"}}
+      ignore_errors: true
+    - name: fail state with a secret of the wrong type
+      cac.proget.proget_state:
+        <<: *conn
+        users: [{name: type-user, password: ["{{ s_typo_pw }}"]}]
+      ignore_errors: true
     - name: fail state with secrets and a bad entry
       cac.proget.proget_state:
         <<: *conn
@@ -133,7 +178,12 @@ def core_masks_registered_secrets():
 # the secrets come from inventory variables (as from a vault), never from the play's text:
 # ansible-core prints the source lines of a failed task
 SECRET_VARS = dict(s_conn_pw=CONN_PW, s_api=API_SECRET + '2', s_license=LICENSE, s_native=NATIVE, s_user_pw=USER_PW,
-                   s_enc=ENC_KEY, s_db=DB_CONN)
+                   s_enc=ENC_KEY, s_db=DB_CONN, s_doc_user_pw=DOC_USER_PW, s_s3=S3_SECRET, s_azure=AZURE_CONN,
+                   s_typo_pw=TYPO_PW, s_kind_pw=KIND_PW, s_module_typo_pw=MODULE_TYPO_PW, s_typo_storage=TYPO_STORAGE)
+# the outputs searched: the default callback, and its YAML and JSON result formats (the json and yaml
+# callbacks of ansible.posix and community.general are not part of ansible-core)
+RESULT_FORMATS = {(True, 'config'): 'json', (True, 'modules'): 'yaml', (False, 'config'): 'yaml',
+                  (False, 'modules'): 'json'}
 
 CONFIG_PLAY = '''
 - hosts: proget
@@ -143,7 +193,7 @@ CONFIG_PLAY = '''
 
 
 def test_no_secret_anywhere(sim_factory, play_runner, tmp_path):
-    sim = sim_factory(system_key=SYSTEM_KEY, anonymous='none', key_storage='plain')
+    sim = sim_factory(system_key=SYSTEM_KEY, anonymous='none', key_storage='plain', edition='basic')
     sim.add_user('planted', USER_PW, attributes=['admin'])
     inventory = tmp_path / 'inventory'
     (inventory / 'group_vars').mkdir(parents=True)
@@ -163,7 +213,9 @@ def test_no_secret_anywhere(sim_factory, play_runner, tmp_path):
     runs = 0
     for check in (True, False):
         for play in (CONFIG_PLAY, modules_play):
-            result = run(play, check=check, diff=True, verbosity=3, args=args, expect_rc=None)
+            result_format = RESULT_FORMATS[check, 'config' if play is CONFIG_PLAY else 'modules']
+            result = run(play, check=check, diff=True, verbosity=3, args=args, expect_rc=None,
+                         env={'ANSIBLE_CALLBACK_RESULT_FORMAT': result_format})
             assert result.rc in (0, 2), result.stdout[-3000:]
             outputs.append(result.stdout + result.stderr)
             runs += 1
@@ -173,6 +225,17 @@ def test_no_secret_anywhere(sim_factory, play_runner, tmp_path):
                                    host='srv')['result']['key'] == '$REDACTED$'
                 used = result.task('a later task uses the generated key', host='srv')
                 assert not used['failed'] and [f['name'] for f in used['result']['feeds']] == ['sec-feed'], used
+    # the options nobody knows failed, naming the option and not the value
+    failures = dict((name, result.task(name, host='srv')['msg']) for name in (
+        'fail state with a misspelled password option', 'fail state with a kind that does not exist',
+        'fail user module with a misspelled password option', 'fail state with a misspelled storage secret',
+        'fail state with a secret of the wrong type'))
+    assert 'users[0].pasword: unknown option' in failures['fail state with a misspelled password option']
+    assert 'user' in failures['fail state with a kind that does not exist']
+    assert 'pasword' in failures['fail user module with a misspelled password option']
+    assert 'SecretAcessKey' in failures['fail state with a misspelled storage secret']
+    assert 'users[0].password: the value does not match the schema' in failures[
+        'fail state with a secret of the wrong type']
     # the state was applied: the secrets really reached the server
     keys = sim.api('GET', 'api/api-keys/list', expect=200).json()
     generated_names = ('sec-key-generated', 'sec-key3') + (('sec-key4',) if masks else ())

@@ -171,3 +171,46 @@ def test_health_json_and_plain_text(server):
     server.answers = [(500, 'text/plain', b'ERROR: Product license is not valid')]
     info, status = c.health()
     assert status == 500 and info['licenseStatus'] == 'Error' and info['serviceStatus'] is None
+
+
+def test_cut_off_json_is_retried_for_reads_and_reported_for_writes(server):
+    c = client(server, retries=3)
+    server.answers = [(200, 'application/json', b'[{"name": "a"'), (200, 'application/json', b'[1]')]
+    assert c.get_json('x') == [1] and len(server.seen) == 2
+    server.answers, server.seen = [(200, 'application/json', b'{"id": 4, "na')], []
+    with pytest.raises(ProGetError) as e:
+        c.post_json('api/management/feeds/create', {'name': 'a'})
+    assert len(server.seen) == 1 and e.value.uncertain
+    assert 'cut off or invalid' in str(e.value) and 'Expecting' not in str(e.value)
+
+
+def test_an_html_page_where_json_was_expected_says_what_answered(server):
+    c = client(server, retries=0, timeout=1)
+    server.answers = [(200, 'text/html', b'<!DOCTYPE html><html><head><title>Sign in</title></head></html>')] * 12
+    with pytest.raises(ProGetError) as e:
+        c.get_json('api/management/feeds/list')
+    assert "an HTML page titled 'Sign in'" in str(e.value)
+
+
+def test_retry_after_is_read_as_seconds_or_a_date():
+    import email.utils
+    import time as _time
+
+    from ansible_collections.cac.proget.plugins.module_utils.client import retry_after
+
+    class Answer:
+        def __init__(self, value):
+            self.headers = {'Retry-After': value} if value is not None else {}
+    assert retry_after(Answer('7')) == 7
+    assert retry_after(Answer(None)) is None and retry_after(Answer('soon')) is None
+    later = email.utils.formatdate(_time.time() + 30, usegmt=True)
+    assert 25 <= retry_after(Answer(later)) <= 31
+
+
+def test_writes_are_sent_again_only_when_the_connection_could_not_be_made():
+    c = ProGetClient('http://127.0.0.1:9', retries=2, backoff=0, timeout=1)
+    with pytest.raises(ProGetError) as e:
+        c.post_json('api/management/feeds/create', {'name': 'a'})
+    # connection refused: the request never left, so it was tried again, and the error is certain
+    assert c.requests_sent > 1 and not e.value.uncertain
+    assert 'could not connect' in str(e.value)
