@@ -35,52 +35,20 @@ class PackageFileError(ValueError):
     """The file is not a readable package of the expected type; the message says why."""
 
 
-def _member(archive_names, pattern):
-    for name in archive_names:
-        if re.match(pattern, name, re.IGNORECASE):
-            return name
-    return None
-
-
-def _zip(path):
+def _zip_member(path, pattern, what):
+    """The bytes of the first zip member whose name matches ``pattern``."""
     try:
-        return zipfile.ZipFile(path)
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if re.match(pattern, name, re.IGNORECASE):
+                    return z.read(name)
     except (zipfile.BadZipFile, OSError) as e:
         raise PackageFileError('not a zip archive (%s)' % e)
-
-
-def _upack(path):
-    with _zip(path) as z:
-        name = _member(z.namelist(), r'^upack\.json$')
-        if name is None:
-            raise PackageFileError('a universal package has upack.json at its root; this zip has none')
-        try:
-            manifest = json.loads(z.read(name).decode('utf-8-sig'))
-        except ValueError as e:
-            raise PackageFileError('upack.json is not valid JSON (%s)' % e)
-    if not isinstance(manifest, dict):
-        raise PackageFileError('upack.json is not a JSON object')
-    return dict(group=manifest.get('group') or '', name=manifest.get('name'), version=manifest.get('version'))
-
-
-def _nupkg(path):
-    with _zip(path) as z:
-        name = _member(z.namelist(), r'^[^/]+\.nuspec$')
-        if name is None:
-            raise PackageFileError('a NuGet package has a .nuspec at its root; this zip has none')
-        try:
-            root = ElementTree.fromstring(z.read(name))
-        except ElementTree.ParseError as e:
-            raise PackageFileError('%s is not valid XML (%s)' % (name, e))
-    values = {}
-    for element in root.iter():
-        tag = element.tag.rsplit('}', 1)[-1]
-        if tag in ('id', 'version') and tag not in values:
-            values[tag] = (element.text or '').strip()
-    return dict(group='', name=values.get('id'), version=values.get('version'))
+    raise PackageFileError(what)
 
 
 def _tar_member(path, pattern, what):
+    """The bytes of the first tar member (any compression) whose name matches ``pattern``."""
     try:
         with tarfile.open(path, 'r:*') as t:
             for member in t.getmembers():
@@ -91,43 +59,56 @@ def _tar_member(path, pattern, what):
     raise PackageFileError(what)
 
 
-def _npm(path):
-    data = _tar_member(path, r'^package/package\.json$', 'an npm package has package/package.json; this tarball has none')
+def _json(data, what):
     try:
         manifest = json.loads(data.decode('utf-8-sig'))
     except ValueError as e:
-        raise PackageFileError('package/package.json is not valid JSON (%s)' % e)
-    name = manifest.get('name') if isinstance(manifest, dict) else None
-    group = ''
+        raise PackageFileError('%s is not valid JSON (%s)' % (what, e))
+    if not isinstance(manifest, dict):
+        raise PackageFileError('%s is not a JSON object' % what)
+    return manifest
+
+
+def _upack(path):
+    manifest = _json(_zip_member(path, r'^upack\.json$', 'a universal package has upack.json at its root; this '
+                                 'zip has none'), 'upack.json')
+    return dict(group=manifest.get('group') or '', name=manifest.get('name'), version=manifest.get('version'))
+
+
+def _nupkg(path):
+    data = _zip_member(path, r'^[^/]+\.nuspec$', 'a NuGet package has a .nuspec at its root; this zip has none')
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as e:
+        raise PackageFileError('its .nuspec is not valid XML (%s)' % e)
+    values = {}
+    for element in root.iter():
+        tag = element.tag.rsplit('}', 1)[-1]
+        if tag in ('id', 'version') and tag not in values:
+            values[tag] = (element.text or '').strip()
+    return dict(group='', name=values.get('id'), version=values.get('version'))
+
+
+def _npm(path):
+    manifest = _json(_tar_member(path, r'^package/package\.json$', 'an npm package has package/package.json; this '
+                                 'tarball has none'), 'package/package.json')
+    name, group = manifest.get('name'), ''
     if isinstance(name, str) and name.startswith('@') and '/' in name:
         group, name = name[1:].split('/', 1)   # the npm scope is the group, without @
-    return dict(group=group, name=name, version=manifest.get('version') if isinstance(manifest, dict) else None)
-
-
-def _metadata(text):
-    headers = HeaderParser().parsestr(text)
-    return dict(group='', name=headers.get('Name'), version=headers.get('Version'))
+    return dict(group=group, name=name, version=manifest.get('version'))
 
 
 def _pypi(path):
     file_name = os.path.basename(path)
     if file_name.lower().endswith('.whl'):
-        with _zip(path) as z:
-            name = _member(z.namelist(), r'^[^/]+\.dist-info/METADATA$')
-            if name is None:
-                raise PackageFileError('a wheel has *.dist-info/METADATA; this one has none')
-            out = _metadata(z.read(name).decode('utf-8', 'replace'))
+        data = _zip_member(path, r'^[^/]+\.dist-info/METADATA$', 'a wheel has *.dist-info/METADATA; this one has none')
     elif file_name.lower().endswith('.zip'):
-        with _zip(path) as z:
-            name = _member(z.namelist(), r'^[^/]+/PKG-INFO$')
-            if name is None:
-                raise PackageFileError('an sdist has <name>-<version>/PKG-INFO; this zip has none')
-            out = _metadata(z.read(name).decode('utf-8', 'replace'))
+        data = _zip_member(path, r'^[^/]+/PKG-INFO$', 'an sdist has <name>-<version>/PKG-INFO; this zip has none')
     else:
         data = _tar_member(path, r'^[^/]+/PKG-INFO$', 'an sdist has <name>-<version>/PKG-INFO; this tarball has none')
-        out = _metadata(data.decode('utf-8', 'replace'))
-    out['qualifier'] = 'file=' + quote(file_name, safe='')
-    return out
+    headers = HeaderParser().parsestr(data.decode('utf-8', 'replace'))
+    return dict(group='', name=headers.get('Name'), version=headers.get('Version'),
+                qualifier='file=' + quote(file_name, safe=''))
 
 
 def _ar_members(path):
