@@ -24,6 +24,7 @@ author:
 extends_documentation_fragment:
   - cac.proget.connection
   - cac.proget.attributes
+  - cac.proget.security
 options:
   name:
     description:
@@ -55,10 +56,6 @@ options:
     choices: [replace, add, remove]
     default: replace
 notes:
-  - ProGet Free has no Security API (ProGet refuses it); the module then fails with a message that names the edition.
-    Manage groups in ProGet's UI (Administration > Manage Security), or use ProGet Basic or Enterprise.
-  - The Security API needs a System API key with Full Control, or a user (O(username) and O(password)) or a personal
-    API key with the C(Admin_ConfigureProGet) task attribute (the Administer task). Feed API keys are refused.
   - Groups of LDAP/Active Directory or SAML user directories are not managed by ProGet's API.
 seealso:
   - module: cac.proget.proget_group_info

@@ -19,6 +19,7 @@ author:
 extends_documentation_fragment:
   - cac.proget.connection
   - cac.proget.attributes.info_module
+  - cac.proget.security
 options:
   name:
     description:
@@ -26,10 +27,6 @@ options:
       - A group that does not exist gives an empty RV(groups) list, not an error.
     type: str
 notes:
-  - ProGet Free has no Security API (ProGet refuses it); the module then fails with a message that names the edition.
-    See the groups in ProGet's UI (Administration > Manage Security), or use ProGet Basic or Enterprise.
-  - The Security API needs a System API key with Full Control, or a user (O(username) and O(password)) or a personal
-    API key with the C(Admin_ConfigureProGet) task attribute (the Administer task). Feed API keys are refused.
   - Groups of LDAP/Active Directory or SAML user directories are not listed.
 seealso:
   - module: cac.proget.proget_group

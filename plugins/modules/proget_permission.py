@@ -27,6 +27,7 @@ author:
 extends_documentation_fragment:
   - cac.proget.connection
   - cac.proget.attributes
+  - cac.proget.security
 options:
   user:
     description:
@@ -66,10 +67,6 @@ options:
     choices: [present, absent]
     default: present
 notes:
-  - ProGet Free has no Security API (ProGet refuses it); the module then fails with a message that names the edition.
-    Manage permissions in ProGet's UI (Administration > Manage Security), or use ProGet Basic or Enterprise.
-  - The Security API needs a System API key with Full Control, or a user (O(username) and O(password)) or a personal
-    API key with the C(Admin_ConfigureProGet) task attribute (the Administer task). Feed API keys are refused.
   - A new ProGet grants the virtual user C(Anonymous) the Administer task; once an administrator is declared, remove
     that permission (the last example).
 seealso:

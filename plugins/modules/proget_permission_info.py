@@ -20,6 +20,7 @@ author:
 extends_documentation_fragment:
   - cac.proget.connection
   - cac.proget.attributes.info_module
+  - cac.proget.security
 options:
   user:
     description:
@@ -37,11 +38,6 @@ options:
     description:
       - Only the permissions scoped to this feed (not those for every feed or for a feed group).
     type: str
-notes:
-  - ProGet Free has no Security API (ProGet refuses it); the module then fails with a message that names the edition.
-    See the permissions in ProGet's UI (Administration > Manage Security), or use ProGet Basic or Enterprise.
-  - The Security API needs a System API key with Full Control, or a user (O(username) and O(password)) or a personal
-    API key with the C(Admin_ConfigureProGet) task attribute (the Administer task). Feed API keys are refused.
 seealso:
   - module: cac.proget.proget_permission
   - module: cac.proget.proget_task_info

@@ -28,6 +28,7 @@ author:
 extends_documentation_fragment:
   - cac.proget.connection
   - cac.proget.attributes
+  - cac.proget.security
 options:
   name:
     description:
@@ -56,11 +57,6 @@ options:
       - Required to create a task; must not be empty.
     type: list
     elements: str
-notes:
-  - ProGet Free has no Security API (ProGet refuses it); the module then fails with a message that names the edition.
-    Manage tasks in ProGet's UI (Administration > Manage Security), or use ProGet Basic or Enterprise.
-  - The Security API needs a System API key with Full Control, or a user (O(username) and O(password)) or a personal
-    API key with the C(Admin_ConfigureProGet) task attribute (the Administer task). Feed API keys are refused.
 seealso:
   - module: cac.proget.proget_task_info
   - module: cac.proget.proget_permission

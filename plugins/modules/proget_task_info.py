@@ -21,6 +21,7 @@ author:
 extends_documentation_fragment:
   - cac.proget.connection
   - cac.proget.attributes.info_module
+  - cac.proget.security
 options:
   name:
     description:
@@ -33,11 +34,6 @@ options:
         C(GET /api/security/attributes/list)).
     type: bool
     default: false
-notes:
-  - ProGet Free has no Security API (ProGet refuses it); the module then fails with a message that names the edition.
-    See the tasks in ProGet's UI (Administration > Manage Security), or use ProGet Basic or Enterprise.
-  - The Security API needs a System API key with Full Control, or a user (O(username) and O(password)) or a personal
-    API key with the C(Admin_ConfigureProGet) task attribute (the Administer task). Feed API keys are refused.
 seealso:
   - module: cac.proget.proget_task
   - module: cac.proget.proget_permission_info

@@ -24,6 +24,7 @@ author:
 extends_documentation_fragment:
   - cac.proget.connection
   - cac.proget.attributes
+  - cac.proget.security
 options:
   name:
     description:
@@ -59,10 +60,6 @@ options:
     choices: [on_create, always]
     default: on_create
 notes:
-  - ProGet Free has no Security API (ProGet refuses it); the module then fails with a message that names the edition.
-    Manage users in ProGet's UI (Administration > Manage Security), or use ProGet Basic or Enterprise.
-  - The Security API needs a System API key with Full Control, or a user (O(username) and O(password)) or a personal
-    API key with the C(Admin_ConfigureProGet) task attribute (the Administer task). Feed API keys are refused.
   - Users of LDAP/Active Directory or SAML user directories are not managed by ProGet's API.
 seealso:
   - module: cac.proget.proget_user_info
