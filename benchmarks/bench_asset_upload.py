@@ -24,13 +24,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'tests', 'integration'))
 
 import harness  # noqa: E402
+from rss import RssWatcher  # noqa: E402  (benchmarks/, the script's directory)
 
 MIB = 1024 * 1024
 
@@ -40,33 +40,6 @@ def make_file(path, mib):
     with open(path, 'wb') as f:
         for i in range(mib):
             f.write(block[i % 251:] + block[:i % 251])
-
-
-class RssWatcher(threading.Thread):
-    """Max VmHWM (kB) of processes whose command line mentions ``needle``."""
-
-    def __init__(self, needle):
-        threading.Thread.__init__(self, daemon=True)
-        self.needle = needle
-        self.peak_kb = 0
-        self.stop = False
-
-    def run(self):
-        while not self.stop:
-            for pid in os.listdir('/proc'):
-                if not pid.isdigit():
-                    continue
-                try:
-                    with open('/proc/%s/cmdline' % pid, 'rb') as f:
-                        if self.needle.encode() not in f.read():
-                            continue
-                    with open('/proc/%s/status' % pid) as f:
-                        for line in f:
-                            if line.startswith('VmHWM:'):
-                                self.peak_kb = max(self.peak_kb, int(line.split()[1]))
-                except (IOError, OSError):
-                    continue
-            time.sleep(0.02)
 
 
 def asset_play(src, path, extra=None):
@@ -85,10 +58,9 @@ def timed_play(runner, play, timing):
     runner(play, env={'CAC_TIMING_FILE': timing, 'ANSIBLE_CALLBACK_PLUGINS': os.path.join(HERE, 'callback_plugins'),
                       'ANSIBLE_CALLBACKS_ENABLED': 'task_timing'})
     wall = time.time() - started
-    watcher.stop = True
-    watcher.join()
+    rss = watcher.stop()
     rows = [json.loads(line) for line in open(timing)]
-    return rows[-1]['seconds'], wall, watcher.peak_kb / 1024.0
+    return rows[-1]['seconds'], wall, rss
 
 
 def main():

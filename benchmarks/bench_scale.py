@@ -30,7 +30,6 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -40,6 +39,7 @@ sys.path.insert(0, os.path.join(ROOT, 'tests', 'integration'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'fleet'))
 
 import harness  # noqa: E402
+from rss import RssWatcher  # noqa: E402  (benchmarks/, the script's directory)
 import requests  # noqa: E402
 from fleetlib import CONFIGURE, write_inventory  # noqa: E402
 
@@ -64,38 +64,6 @@ def document(objects, host='bench'):
 
 def count(doc):
     return sum(len(v) for v in doc.values() if isinstance(v, list))
-
-
-class RssWatcher(threading.Thread):
-    """Max VmHWM (MiB) of any one process whose command line mentions ``needle``."""
-
-    def __init__(self, needle):
-        threading.Thread.__init__(self, daemon=True)
-        self.needle = needle.encode()
-        self.peak_kb = 0
-        self.done = False
-
-    def run(self):
-        while not self.done:
-            for pid in os.listdir('/proc'):
-                if not pid.isdigit():
-                    continue
-                try:
-                    with open('/proc/%s/cmdline' % pid, 'rb') as f:
-                        if self.needle not in f.read():
-                            continue
-                    with open('/proc/%s/status' % pid) as f:
-                        for line in f:
-                            if line.startswith('VmHWM:'):
-                                self.peak_kb = max(self.peak_kb, int(line.split()[1]))
-                except (IOError, OSError):
-                    continue
-            time.sleep(0.05)
-
-    def stop(self):
-        self.done = True
-        self.join()
-        return self.peak_kb / 1024.0
 
 
 class Bench:

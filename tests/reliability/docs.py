@@ -1,6 +1,10 @@
 """Documents and helpers shared by the reliability tests."""
 import collections
+import json
+import os
 import threading
+
+from harness import ROOT
 
 STATE_PLAY = '''
 - hosts: localhost
@@ -129,3 +133,20 @@ def parallel(runs):
         t.join()
     assert not errors, '\n\n'.join(str(e)[-3000:] for e in errors)
     return results
+
+
+FIGURES = os.path.join(ROOT, 'build', 'reliability-figures.json')
+
+
+def record(name, data):
+    """Add this test's figures to build/reliability-figures.json (the closing notes quote them)."""
+    os.makedirs(os.path.dirname(FIGURES), exist_ok=True)
+    try:
+        with open(FIGURES) as f:
+            all_figures = json.load(f)
+    except (OSError, ValueError):
+        all_figures = {}
+    all_figures[name] = data
+    with open(FIGURES, 'w') as f:
+        json.dump(all_figures, f, indent=2, sort_keys=True)
+    print('\nFIGURES %s: %s' % (name, json.dumps(data, sort_keys=True)))

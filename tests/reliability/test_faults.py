@@ -5,16 +5,12 @@ last error, and the next clean run completes the job.
 Figures (requests, faults, retried reads, re-checked writes) are printed per mode (``-s``) and
 written to ``build/reliability-figures.json`` for the report.
 """
-import json
-import os
 import time
 
 import pytest
 
-from docs import STATE_PLAY, assert_exact, count, document, figures, live
-from harness import ROOT
+from docs import STATE_PLAY, assert_exact, count, document, figures, live, record
 
-FIGURES = os.path.join(ROOT, 'build', 'reliability-figures.json')
 
 MODES = {
     'fail_every_5': dict(fail_every=5),
@@ -22,19 +18,6 @@ MODES = {
     'drop_after_write_4': dict(drop_after_write=4),
     'latency_25ms': dict(latency_ms=25),
 }
-
-
-def record(name, data):
-    os.makedirs(os.path.dirname(FIGURES), exist_ok=True)
-    try:
-        with open(FIGURES) as f:
-            all_figures = json.load(f)
-    except (OSError, ValueError):
-        all_figures = {}
-    all_figures[name] = data
-    with open(FIGURES, 'w') as f:
-        json.dump(all_figures, f, indent=2, sort_keys=True)
-    print('\nFIGURES %s: %s' % (name, json.dumps(data, sort_keys=True)))
 
 
 @pytest.mark.parametrize('parallel', [1, 8], ids=['sequential', 'parallel_writes_8'])

@@ -27,13 +27,11 @@ import subprocess
 import threading
 import time
 
-from docs import assert_exact, document
+from docs import assert_exact, document, record
 from faultproxy import FaultProxy
-from harness import ROOT
 from progetsim.testing import SimProcess
 
 SEED = int(os.environ.get('CAC_KILL_SEED', '18'))
-FIGURES = os.path.join(ROOT, 'build', 'reliability-figures.json')
 
 PLAY = '''
 - hosts: localhost
@@ -50,19 +48,6 @@ PLAY = '''
         assets: "{{ doc.assets | default(omit) }}"
       no_log: true
 '''
-
-
-def record(name, data):
-    os.makedirs(os.path.dirname(FIGURES), exist_ok=True)
-    try:
-        with open(FIGURES) as f:
-            all_figures = json.load(f)
-    except (OSError, ValueError):
-        all_figures = {}
-    all_figures[name] = data
-    with open(FIGURES, 'w') as f:
-        json.dump(all_figures, f, indent=2, sort_keys=True)
-    print('\nFIGURES %s: %s' % (name, json.dumps(data, sort_keys=True)))
 
 
 def kill_document(tmp_path, prefix):
